@@ -1,0 +1,22 @@
+# Interface targets that carry compile flags (the cmake_template pattern): no flags in CMAKE_CXX_FLAGS.
+add_library(kubesim_options INTERFACE)
+add_library(kubesim_warnings INTERFACE)
+
+target_compile_options(kubesim_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast
+  -Wnon-virtual-dtor -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(KUBESIM_WARNINGS_AS_ERRORS)
+  target_compile_options(kubesim_warnings INTERFACE -Werror)
+endif()
+
+if(KUBESIM_ENABLE_ASSERTS)
+  target_compile_definitions(kubesim_options INTERFACE KUBESIM_ASSERTS_ENABLED=1)
+endif()
+if(KUBESIM_SANITIZERS)
+  target_compile_options(kubesim_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                   -fno-sanitize-recover=undefined)
+  target_link_options(kubesim_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(KUBESIM_NATIVE)
+  target_compile_options(kubesim_options INTERFACE -march=native)
+endif()

@@ -1,0 +1,45 @@
+#pragma once
+
+/// apps/v1 Deployment.
+
+#include "kubesim/api/int_or_string.hpp"
+#include "kubesim/api/pod.hpp"
+#include "kubesim/api/selector.hpp"
+
+namespace kubesim::api {
+
+enum class DeploymentStrategyType : std::uint8_t { RollingUpdate, Recreate };
+
+struct RollingUpdateDeployment {
+  IntOrString max_surge = IntOrString::from_string("25%");
+  IntOrString max_unavailable = IntOrString::from_string("25%");
+};
+
+struct DeploymentSpec {
+  std::int32_t replicas = 1;
+  LabelSelector selector;
+  PodTemplateSpec template_;
+  DeploymentStrategyType strategy = DeploymentStrategyType::RollingUpdate;
+  RollingUpdateDeployment rolling_update;
+  std::int32_t min_ready_seconds = 0;
+  std::int32_t revision_history_limit = 10;
+  std::int32_t progress_deadline_seconds = 600;
+  bool paused = false;
+};
+
+struct DeploymentStatus {
+  std::int64_t observed_generation = 0;
+  std::int32_t replicas = 0;
+  std::int32_t updated_replicas = 0;
+  std::int32_t ready_replicas = 0;
+  std::int32_t available_replicas = 0;
+  std::int32_t unavailable_replicas = 0;
+};
+
+struct Deployment {
+  ObjectMeta metadata;
+  DeploymentSpec spec;
+  DeploymentStatus status;
+};
+
+}  // namespace kubesim::api

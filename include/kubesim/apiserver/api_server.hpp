@@ -1,0 +1,206 @@
+#pragma once
+
+/// ApiServer: the only door to the store. Every component reads and writes through it, as in
+/// Kubernetes, so that request latency, watch delay and request counts are modelled honestly.
+///
+/// Writes are asynchronous in simulated time: a request issued at t takes effect at t + latency(verb)
+/// (drawn from ApiServerConfig), in arrival order; then the requester gets a reply event (if it asked
+/// for one) and every matching watcher gets a watch event after the watch delay. In between, the request
+/// lives in a slot of a slab (no allocation per request once warm); events carry only the slot index.
+///
+/// On create the server runs the same pipeline as kube-apiserver: defaulting, admission (Priority:
+/// priorityClassName → spec.priority; DefaultTolerationSeconds: 300 s not-ready/unreachable
+/// tolerations), validation (rejects with the reason), then the store write.
+///
+/// Consumers name the event kind and target under which they want their replies and watch events
+/// (for example EventKind::KubeletWatch with target = node index), so the loop's dispatcher routes them
+/// with a switch and the server never calls back into a component.
+
+#include "kubesim/api/object.hpp"
+#include "kubesim/apiserver/api_server_config.hpp"
+#include "kubesim/apiserver/validation.hpp"
+#include "kubesim/base/rng.hpp"
+#include "kubesim/sim/signal.hpp"
+#include "kubesim/sim/simulation.hpp"
+#include "kubesim/store/object_store.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kubesim::apiserver {
+
+using api::Kind;
+using api::ResourceVersion;
+using base::Duration;
+using base::SimTime;
+using store::Change;
+using store::ChangeType;
+using store::ObjectRef;
+
+/// Index of a registered client (a component identity such as "scheduler" or "kubelet").
+using ClientId = std::uint16_t;
+
+/// Where a consumer wants an event delivered: the event kind its dispatcher routes on, and a target
+/// (for example a node index). `kind == None` means "no reply wanted".
+struct Endpoint {
+  sim::EventKind kind = sim::EventKind::None;
+  std::uint32_t target = 0;
+};
+
+/// Outcome of a request, upstream's HTTP status reasons.
+enum class ResultCode : std::uint8_t { Ok, NotFound, AlreadyExists, Conflict, Invalid, Forbidden };
+std::string_view result_code_name(ResultCode c);
+
+/// What a requester receives. `object` is the stored version on success. `tag` is the requester's own
+/// correlation value, echoed back.
+struct Reply {
+  ResultCode code = ResultCode::Ok;
+  std::string message;
+  std::uint64_t tag = 0;
+  ObjectRef object;
+};
+
+/// One watch event for one watcher. With a filtered watch, an object entering the filter arrives as
+/// Added and one leaving it as Deleted, as with a field selector upstream.
+struct WatchEvent {
+  ChangeType type = ChangeType::Added;
+  ResourceVersion rv = 0;
+  ObjectRef object;
+};
+
+/// Restricts a watch, like upstream field selectors on pods.
+struct WatchFilter {
+  /// spec.nodeName=<node_name> (the kubelet's watch). Empty: any node, including unbound pods.
+  std::string node_name;
+  /// status.phase!=Succeeded,status.phase!=Failed (the scheduler's pod informer).
+  bool exclude_terminal_pods = false;
+};
+
+/// Request counts for one (client, verb, resource).
+struct RequestCount {
+  std::string client;
+  Verb verb = Verb::Get;
+  std::string resource;  // "pods", "pods/binding", "pods/status", "nodes", ...
+  std::uint64_t count = 0;
+  std::uint64_t failed = 0;
+};
+
+class ApiServer {
+ public:
+  ApiServer(sim::Simulation& sim, ApiServerConfig config);
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  /// Registers a client identity; the same name returns the same id.
+  ClientId register_client(std::string_view name);
+  [[nodiscard]] const std::string& client_name(ClientId id) const { return clients_[id]; }
+
+  // --- Writes (asynchronous; take effect after the verb's latency) ---------------------------------
+
+  /// POST: create `object` (any kind). The reply carries the stored object or the rejection.
+  void create(ClientId client, api::AnyObject object, Endpoint reply_to = {}, std::uint64_t tag = 0);
+  /// PUT: replace spec and metadata. Precondition: object.metadata.resource_version if non-zero.
+  void update(ClientId client, api::AnyObject object, Endpoint reply_to = {}, std::uint64_t tag = 0);
+  /// PUT .../status: replace only the status of the stored object (spec and metadata are kept), as the
+  /// status subresource does. Precondition as for update.
+  void update_status(ClientId client, api::AnyObject object, Endpoint reply_to = {}, std::uint64_t tag = 0);
+  /// DELETE. A pod bound to a node with a non-zero grace period is only marked (deletionTimestamp set)
+  /// and is removed when its kubelet confirms with a grace-0 delete; everything else is removed at once.
+  void remove(ClientId client, Kind kind, std::string ns, std::string name, Endpoint reply_to = {},
+              std::uint64_t tag = 0, std::optional<std::int64_t> grace_period_seconds = std::nullopt);
+  /// POST pods/<name>/binding: sets spec.nodeName of an unbound pod and its PodScheduled=True
+  /// condition; Conflict if the pod is already bound, NotFound if it is gone or terminating.
+  void bind(ClientId client, std::string ns, std::string name, std::string node_name, Endpoint reply_to = {},
+            std::uint64_t tag = 0);
+
+  // --- Reads (served at once from the watch cache, counted) -----------------------------------------
+
+  [[nodiscard]] ObjectRef get(ClientId client, Kind kind, std::string_view ns, std::string_view name);
+  [[nodiscard]] std::vector<ObjectRef> list(ClientId client, Kind kind);
+
+  /// LIST then WATCH, as an informer starts: every current object of `kind` that matches the filter
+  /// arrives as an Added event after the list latency, then every later change. Returns the watch id.
+  std::uint32_t list_and_watch(ClientId client, Kind kind, WatchFilter filter, Endpoint deliver_to);
+  /// WATCH from a resourceVersion: replays the kept history after `from_rv`, then streams. Expired when
+  /// `from_rv` is older than the history window (the caller must re-list, as upstream).
+  base::Expected<std::uint32_t, store::StoreError> watch(ClientId client, Kind kind, ResourceVersion from_rv,
+                                                         WatchFilter filter, Endpoint deliver_to);
+
+  /// Called by the dispatcher for EventKind::ApiRequest.
+  void handle_request(std::uint32_t slot);
+  /// Hands over (and frees) the payload of a reply or watch event; call exactly once per event.
+  Reply take_reply(std::uint32_t slot);
+  WatchEvent take_watch_event(std::uint32_t slot);
+
+  // --- Observation ----------------------------------------------------------------------------------
+
+  /// Fired after every successful write: (time, verb, client, change).
+  sim::Signal<SimTime, Verb, ClientId, const Change&> on_change;
+
+  /// Request counts sorted by (client, verb, resource).
+  [[nodiscard]] std::vector<RequestCount> request_counts() const;
+  [[nodiscard]] const store::ObjectStore& store() const { return store_; }
+  [[nodiscard]] const ApiServerConfig& config() const { return config_; }
+
+ private:
+  struct Request {
+    ClientId client = 0;
+    Verb verb = Verb::Get;
+    bool is_binding = false;
+    Kind kind = Kind::Pod;
+    std::unique_ptr<api::AnyObject> object;  // create/update/update_status
+    std::string ns;                          // delete/bind
+    std::string name;                        // delete/bind
+    std::string node_name;                   // bind
+    std::optional<std::int64_t> grace;       // delete
+    Endpoint reply_to;
+    std::uint64_t tag = 0;
+  };
+  struct Watcher {
+    Kind kind = Kind::Pod;
+    WatchFilter filter;
+    Endpoint deliver_to;
+    SimTime last_delivery;  // deliveries to one watcher stay in order
+  };
+
+  void submit(Request r);
+  Reply apply(Request& r);
+  Reply apply_create(Request& r);
+  Reply apply_update(Request& r, bool status_only);
+  Reply apply_delete(Request& r);
+  Reply apply_bind(Request& r);
+  /// Writes through to the store; on success fans the change out and fires on_change.
+  Reply commit(const Request& r, base::Expected<Change, store::StoreError> result);
+  void admit(api::AnyObject& object, std::vector<FieldError>& errors);
+  void fan_out(const Change& c);
+  void deliver(std::uint32_t watcher, WatchEvent ev);
+  std::string generate_name_suffix();
+  void count(ClientId client, Verb verb, std::string_view resource, bool failed);
+
+  sim::Simulation& sim_;
+  ApiServerConfig config_;
+  store::ObjectStore store_;
+  base::Rng rng_;
+  std::vector<std::string> clients_;
+
+  std::vector<Request> requests_;
+  std::vector<std::uint32_t> free_requests_;
+  std::vector<Reply> replies_;
+  std::vector<std::uint32_t> free_replies_;
+  std::vector<WatchEvent> deliveries_;
+  std::vector<std::uint32_t> free_deliveries_;
+
+  std::vector<Watcher> watchers_;
+  /// Watchers of each kind, plus pod watchers indexed by their node-name filter so that a bind wakes
+  /// one kubelet instead of scanning thousands.
+  std::array<std::vector<std::uint32_t>, api::kKindCount> watchers_by_kind_;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> pod_watchers_by_node_;
+
+  std::uint64_t next_uid_ = 1;
+  std::map<std::tuple<ClientId, Verb, std::string>, std::pair<std::uint64_t, std::uint64_t>> counts_;
+};
+
+}  // namespace kubesim::apiserver

@@ -1,0 +1,68 @@
+#pragma once
+
+/// PodLifecycle: one record per pod with the simulated times of its milestones, filled by observing
+/// API writes (the model never calls metrics; the composition root connects the API server's on_change
+/// signal here). Milestones:
+///   created   — the Pod object was stored;
+///   scheduled — spec.nodeName was set (the binding was written);
+///   running   — status.phase became Running (all containers started);
+///   finished  — status.phase became Succeeded or Failed;
+///   deleted   — the object was removed from the store.
+/// Records stay in creation order, so outputs are deterministic.
+
+#include "kubesim/api/pod.hpp"
+#include "kubesim/base/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace kubesim::metrics {
+
+using base::Duration;
+using base::SimTime;
+
+struct PodRecord {
+  std::string namespace_;
+  std::string name;
+  std::string node;
+  SimTime created;
+  std::optional<SimTime> scheduled;
+  std::optional<SimTime> running;
+  std::optional<SimTime> finished;
+  std::optional<SimTime> deleted;
+  api::PodPhase phase = api::PodPhase::Pending;
+  /// Scheduling attempts (one per scheduling cycle that tried the pod).
+  std::int32_t attempts = 0;
+  /// Last unschedulable message or kubelet rejection message, if any.
+  std::string message;
+};
+
+class PodLifecycle {
+ public:
+  /// An API write of a pod: `before` is null for a create, `after` is null for a delete.
+  void observe(SimTime now, const api::Pod* before, const api::Pod* after);
+  /// A scheduling attempt for `pod`; `message` is empty when it found a node.
+  void observe_attempt(const api::Pod& pod, const std::string& message);
+
+  [[nodiscard]] const std::vector<PodRecord>& records() const { return records_; }
+
+ private:
+  std::vector<PodRecord> records_;
+  std::unordered_map<std::string, std::uint32_t> by_uid_;  // lookup only
+};
+
+/// p50/p90/p99/max of a sample (nearest-rank percentiles on whole nanoseconds, so exact and
+/// reproducible). All zero when the sample is empty.
+struct LatencyStats {
+  std::size_t count = 0;
+  Duration p50;
+  Duration p90;
+  Duration p99;
+  Duration max;
+};
+LatencyStats latency_stats(std::vector<Duration> sample);
+
+}  // namespace kubesim::metrics

@@ -1,0 +1,70 @@
+#pragma once
+
+/// RunSummary: what `kubesim run` reports, and its three renderings: the text summary on stdout,
+/// summary.json and pods.csv (written by --out). All values are in simulated time and counts, so the
+/// outputs are byte-identical for a given scenario and seed on any machine.
+
+#include "kubesim/metrics/pod_lifecycle.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kubesim::metrics {
+
+struct RequestCountRow {
+  std::string client;
+  std::string verb;
+  std::string resource;
+  std::uint64_t count = 0;
+  std::uint64_t failed = 0;
+};
+
+struct PodCounts {
+  std::uint64_t created = 0;
+  std::uint64_t scheduled = 0;
+  std::uint64_t running = 0;
+  std::uint64_t succeeded = 0;
+  std::uint64_t failed = 0;
+  /// Never bound and not deleted.
+  std::uint64_t pending = 0;
+  std::uint64_t deleted = 0;
+};
+
+struct RunSummary {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  Duration horizon;
+  /// Time of the last processed event.
+  SimTime last_event;
+  std::uint64_t events = 0;
+  std::uint64_t fingerprint = 0;
+  std::uint64_t nodes = 0;
+  PodCounts pods;
+  /// created → scheduled (binding written).
+  LatencyStats scheduling_latency;
+  /// created → running (all containers started).
+  LatencyStats startup_latency;
+  std::uint64_t scheduling_attempts = 0;
+  std::uint64_t image_pulls = 0;
+  /// The store's last resourceVersion (number of writes).
+  std::uint64_t store_revision = 0;
+  std::vector<RequestCountRow> requests;
+};
+
+/// Counts and latency statistics from the pod records.
+void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out);
+
+std::string format_summary_text(const RunSummary& s);
+/// summary.json: one object, keys in a fixed order, durations in seconds (`*_seconds`).
+std::string format_summary_json(const RunSummary& s);
+/// pods.csv: header plus one row per pod in creation order; times in seconds since start, empty when
+/// the milestone was not reached.
+std::string format_pods_csv(const std::vector<PodRecord>& records);
+
+/// JSON string literal (with quotes) for `s`.
+std::string json_quote(std::string_view s);
+/// Seconds with nanosecond precision and no trailing zeros ("1.5", "0.003", "12").
+std::string format_seconds(Duration d);
+
+}  // namespace kubesim::metrics

@@ -1,0 +1,87 @@
+#pragma once
+
+/// Scheduler plugin interfaces, one per extension point, mirroring kube-scheduler's
+/// framework/interface.go. A plugin implements the interfaces of the points it extends; the Framework
+/// calls them in upstream's order:
+///
+///   QueueSort → PreFilter → Filter (per node) → PostFilter (if no node fits)
+///             → PreScore → Score (per node) → NormalizeScore → Reserve → Permit → Bind
+///
+/// Virtual calls happen per plugin per node, never per simulation event.
+
+#include "kubesim/scheduler/framework/cycle_state.hpp"
+#include "kubesim/scheduler/framework/node_info.hpp"
+#include "kubesim/scheduler/framework/status.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace kubesim::scheduler {
+
+inline constexpr std::int64_t kMaxNodeScore = 100;
+inline constexpr std::int64_t kMinNodeScore = 0;
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  /// The plugin's registered name, e.g. "NodeResourcesFit". Must be a static string.
+  [[nodiscard]] virtual std::string_view name() const = 0;
+};
+
+/// QueueSort: orders the activeQ. Exactly one per profile.
+class QueueSortPlugin : public virtual Plugin {
+ public:
+  struct QueuedPod {
+    const api::Pod* pod;
+    base::SimTime timestamp;  // when the pod was last added to the queue
+  };
+  /// True if `a` should be scheduled before `b`.
+  [[nodiscard]] virtual bool less(const QueuedPod& a, const QueuedPod& b) const = 0;
+};
+
+/// PreFilter: runs once per scheduling cycle before Filter; may compute state for later points, reject
+/// the pod outright, or return Skip to have this plugin's Filter skipped.
+class PreFilterPlugin : public virtual Plugin {
+ public:
+  virtual Status pre_filter(CycleState& state, const PodInfo& pod) = 0;
+};
+
+/// Filter: may the pod run on this node? Returns Success, Unschedulable or
+/// UnschedulableAndUnresolvable with reasons such as "Insufficient cpu".
+class FilterPlugin : public virtual Plugin {
+ public:
+  virtual Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
+};
+
+/// PreScore: runs once over the feasible nodes before Score; Skip drops this plugin's Score.
+class PreScorePlugin : public virtual Plugin {
+ public:
+  virtual Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) = 0;
+};
+
+/// Score: ranks a feasible node, in [0, 100] after NormalizeScore. `normalize_score` is called once with
+/// every node's raw score and may rewrite them (ScoreExtensions upstream); the default leaves them.
+class ScorePlugin : public virtual Plugin {
+ public:
+  virtual std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
+  [[nodiscard]] virtual bool has_normalize() const { return false; }
+  virtual void normalize_score(const CycleState& /*state*/, const PodInfo& /*pod*/,
+                               std::span<std::int64_t> /*scores*/) {}
+};
+
+/// Bind: performs the binding. The first Bind plugin that does not Skip binds the pod. Binding is
+/// asynchronous in the simulation: the plugin issues the API request and the scheduler learns the
+/// outcome from the reply.
+class BindPlugin : public virtual Plugin {
+ public:
+  virtual Status bind(const PodInfo& pod, const std::string& node_name) = 0;
+};
+
+/// Replaces each score s with DefaultNormalizeScore(maxPriority, reverse): s' = max·s/maxScore, and
+/// when `reverse`, s' = max − s'. When every score is 0, reverse sets all to max and otherwise nothing
+/// changes (K8S-SEMANTICS §2.10).
+void default_normalize_score(std::int64_t max_priority, bool reverse, std::span<std::int64_t> scores);
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,69 @@
+#include "kubesim/base/rng.hpp"
+
+#include <cmath>
+
+namespace kubesim::base {
+namespace {
+// 128-bit products for Lemire's method; __extension__ keeps -Wpedantic quiet about the GCC/Clang type.
+__extension__ using Uint128 = unsigned __int128;
+}  // namespace
+
+Rng::Rng(std::uint64_t seed) {
+  std::uint64_t x = seed;
+  for (auto& s : s_) {
+    x += 0x9E3779B97F4A7C15ULL;
+    s = splitmix64(x);
+  }
+}
+
+Rng Rng::stream(std::uint64_t root_seed, std::string_view component, std::uint64_t id) {
+  return Rng(splitmix64(root_seed ^ hash_combine(fnv1a64(component), id)));
+}
+
+std::uint64_t Rng::uniform_below(std::uint64_t n) {
+  // Lemire, "Fast Random Integer Generation in an Interval" (2019).
+  Uint128 m = static_cast<Uint128>(next_u64()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<Uint128>(next_u64()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
+std::int64_t Rng::uniform_int(std::int64_t lo, std::int64_t hi) {
+  auto span = static_cast<std::uint64_t>(hi - lo) + 1;
+  if (span == 0) {  // the full 64-bit range
+    return static_cast<std::int64_t>(next_u64());
+  }
+  return lo + static_cast<std::int64_t>(uniform_below(span));
+}
+
+double Rng::exponential(double mean) {
+  // 1 - u is in (0, 1], so the logarithm is finite.
+  return -std::log(1.0 - uniform01()) * mean;
+}
+
+double Rng::normal01() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_normal_;
+  }
+  double u = 0;
+  double v = 0;
+  double s = 0;
+  do {
+    u = uniform01() * 2.0 - 1.0;
+    v = uniform01() * 2.0 - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  double factor = std::sqrt(-2.0 * std::log(s) / s);
+  spare_normal_ = v * factor;
+  has_spare_ = true;
+  return u * factor;
+}
+
+}  // namespace kubesim::base

@@ -1,0 +1,193 @@
+#include "kubesim/metrics/run_summary.hpp"
+
+#include <fmt/format.h>
+
+namespace kubesim::metrics {
+
+void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
+  PodCounts c;
+  std::vector<Duration> scheduling;
+  std::vector<Duration> startup;
+  for (const PodRecord& r : records) {
+    ++c.created;
+    if (r.scheduled) {
+      ++c.scheduled;
+      scheduling.push_back(*r.scheduled - r.created);
+    }
+    if (r.running) {
+      startup.push_back(*r.running - r.created);
+    }
+    if (r.deleted) {
+      ++c.deleted;
+    } else if (r.phase == api::PodPhase::Running) {
+      ++c.running;
+    } else if (r.phase == api::PodPhase::Succeeded) {
+      ++c.succeeded;
+    } else if (r.phase == api::PodPhase::Failed) {
+      ++c.failed;
+    } else if (!r.scheduled) {
+      ++c.pending;
+    }
+  }
+  out.pods = c;
+  out.scheduling_latency = latency_stats(std::move(scheduling));
+  out.startup_latency = latency_stats(std::move(startup));
+}
+
+std::string format_seconds(Duration d) {
+  std::int64_t ns = d.nanos();
+  std::string sign = ns < 0 ? "-" : "";
+  std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-ns) : static_cast<std::uint64_t>(ns);
+  std::string out = fmt::format("{}{}", sign, u / 1'000'000'000ULL);
+  std::uint64_t frac = u % 1'000'000'000ULL;
+  if (frac != 0) {
+    std::string digits = fmt::format("{:09}", frac);
+    while (digits.back() == '0') {
+      digits.pop_back();
+    }
+    out += "." + digits;
+  }
+  return out;
+}
+
+std::string json_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(ch));
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+
+// The text summary is for people: latencies to the millisecond (half up). JSON keeps nanoseconds.
+std::string ms(Duration d) {
+  return base::format_duration(Duration::from_millis((d.nanos() + 500'000) / 1'000'000));
+}
+
+std::string latency_line(std::string_view label, const LatencyStats& l) {
+  if (l.count == 0) {
+    return fmt::format("{:<22} n/a (no samples)\n", label);
+  }
+  return fmt::format("{:<22} p50 {}, p90 {}, p99 {}, max {} (n={})\n", label, ms(l.p50), ms(l.p90), ms(l.p99),
+                     ms(l.max), l.count);
+}
+
+std::string latency_json(const LatencyStats& l) {
+  return fmt::format(R"({{"count": {}, "p50_seconds": {}, "p90_seconds": {}, "p99_seconds": {}, "max_seconds": {}}})",
+                     l.count, format_seconds(l.p50), format_seconds(l.p90), format_seconds(l.p99),
+                     format_seconds(l.max));
+}
+
+}  // namespace
+
+std::string format_summary_text(const RunSummary& s) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "scenario:              {} (seed {})\n", s.scenario, s.seed);
+  fmt::format_to(it, "simulated time:        {} (last event at {})\n", base::format_duration(s.horizon),
+                 ms(s.last_event.since_start()));
+  fmt::format_to(it, "nodes:                 {}\n", s.nodes);
+  fmt::format_to(it, "pods:                  created {}, scheduled {}, running {}, succeeded {}, failed {}, pending {}, "
+                     "deleted {}\n",
+                 s.pods.created, s.pods.scheduled, s.pods.running, s.pods.succeeded, s.pods.failed, s.pods.pending,
+                 s.pods.deleted);
+  out += latency_line("scheduling latency:", s.scheduling_latency);
+  out += latency_line("pod startup latency:", s.startup_latency);
+  fmt::format_to(it, "scheduling attempts:   {}\n", s.scheduling_attempts);
+  fmt::format_to(it, "image pulls:           {}\n", s.image_pulls);
+  std::uint64_t total = 0;
+  for (const RequestCountRow& r : s.requests) {
+    total += r.count;
+  }
+  fmt::format_to(it, "api requests:          {} (store revision {})\n", total, s.store_revision);
+  for (const RequestCountRow& r : s.requests) {
+    fmt::format_to(it, "  {:<10} {:<13} {:<22} {:>8}{}\n", r.client, r.verb, r.resource, r.count,
+                   r.failed == 0 ? std::string() : fmt::format("  ({} failed)", r.failed));
+  }
+  fmt::format_to(it, "events processed:      {}\n", s.events);
+  fmt::format_to(it, "fingerprint:           {:016x}\n", s.fingerprint);
+  return out;
+}
+
+std::string format_summary_json(const RunSummary& s) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{{\n");
+  fmt::format_to(it, "  \"scenario\": {},\n", json_quote(s.scenario));
+  fmt::format_to(it, "  \"seed\": {},\n", s.seed);
+  fmt::format_to(it, "  \"horizon_seconds\": {},\n", format_seconds(s.horizon));
+  fmt::format_to(it, "  \"last_event_seconds\": {},\n", format_seconds(s.last_event.since_start()));
+  fmt::format_to(it, "  \"nodes\": {},\n", s.nodes);
+  fmt::format_to(it,
+                 "  \"pods\": {{\"created\": {}, \"scheduled\": {}, \"running\": {}, \"succeeded\": {}, \"failed\": {}, "
+                 "\"pending\": {}, \"deleted\": {}}},\n",
+                 s.pods.created, s.pods.scheduled, s.pods.running, s.pods.succeeded, s.pods.failed, s.pods.pending,
+                 s.pods.deleted);
+  fmt::format_to(it, "  \"scheduling_latency\": {},\n", latency_json(s.scheduling_latency));
+  fmt::format_to(it, "  \"startup_latency\": {},\n", latency_json(s.startup_latency));
+  fmt::format_to(it, "  \"scheduling_attempts\": {},\n", s.scheduling_attempts);
+  fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
+  fmt::format_to(it, "  \"store_revision\": {},\n", s.store_revision);
+  fmt::format_to(it, "  \"api_requests\": [");
+  for (std::size_t i = 0; i < s.requests.size(); ++i) {
+    const RequestCountRow& r = s.requests[i];
+    fmt::format_to(it, "{}\n    {{\"client\": {}, \"verb\": {}, \"resource\": {}, \"count\": {}, \"failed\": {}}}",
+                   i == 0 ? "" : ",", json_quote(r.client), json_quote(r.verb), json_quote(r.resource), r.count,
+                   r.failed);
+  }
+  fmt::format_to(it, "{}],\n", s.requests.empty() ? "" : "\n  ");
+  fmt::format_to(it, "  \"events\": {},\n", s.events);
+  fmt::format_to(it, "  \"fingerprint\": \"{:016x}\"\n", s.fingerprint);
+  fmt::format_to(it, "}}\n");
+  return out;
+}
+
+std::string format_pods_csv(const std::vector<PodRecord>& records) {
+  std::string out =
+      "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,deleted_seconds,"
+      "scheduling_attempts,message\n";
+  auto it = std::back_inserter(out);
+  auto t = [](const std::optional<SimTime>& v) { return v ? format_seconds(v->since_start()) : std::string(); };
+  auto csv = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) {
+      return s;
+    }
+    std::string q = "\"";
+    for (char c : s) {
+      q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return q + "\"";
+  };
+  for (const PodRecord& r : records) {
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name), csv(r.node),
+                   api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.scheduled), t(r.running),
+                   t(r.finished), t(r.deleted), r.attempts, csv(r.message));
+  }
+  return out;
+}
+
+}  // namespace kubesim::metrics

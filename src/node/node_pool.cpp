@@ -1,0 +1,36 @@
+#include "kubesim/node/node_pool.hpp"
+
+#include <algorithm>
+
+namespace kubesim::node {
+
+NodeIndex NodePool::add(api::Node node, base::Rng r) {
+  auto idx = static_cast<NodeIndex>(registration.size());
+  std::vector<std::string> cached;
+  for (const api::ContainerImage& img : node.status.images) {
+    cached.insert(cached.end(), img.names.begin(), img.names.end());
+  }
+  std::sort(cached.begin(), cached.end());
+  registration.push_back(std::move(node));
+  admitted_milli_cpu.push_back(0);
+  admitted_memory.push_back(0);
+  admitted_pods.push_back(0);
+  images.push_back(std::move(cached));
+  puller_free_at.push_back(base::SimTime::zero());
+  rng.push_back(r);
+  next_pod_ip.push_back(2);
+  return idx;
+}
+
+void NodePool::reserve(std::size_t n) {
+  registration.reserve(n);
+  admitted_milli_cpu.reserve(n);
+  admitted_memory.reserve(n);
+  admitted_pods.reserve(n);
+  images.reserve(n);
+  puller_free_at.reserve(n);
+  rng.reserve(n);
+  next_pod_ip.reserve(n);
+}
+
+}  // namespace kubesim::node

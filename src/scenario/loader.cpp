@@ -1,0 +1,125 @@
+#include "kubesim/scenario/loader.hpp"
+
+#include "manifest_reader_internal.hpp"
+#include "scenario_reader_internal.hpp"
+#include "yaml_reader_internal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+namespace kubesim::scenario {
+namespace {
+
+using internal::Reader;
+
+// Readers report in the order they read, which follows the code, not the file (a manifest may give
+// `spec` before `metadata`; validation errors come last). Users expect file order.
+Diagnostics in_file_order(const Diagnostics& diags) {
+  std::vector<base::Diagnostic> items = diags.items();
+  std::stable_sort(items.begin(), items.end(), [](const base::Diagnostic& a, const base::Diagnostic& b) {
+    return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
+  });
+  Diagnostics out;
+  for (base::Diagnostic& d : items) {
+    out.add(std::move(d));
+  }
+  return out;
+}
+
+/// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
+/// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
+template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
+    read(docs);
+  } catch (const YAML::ParserException& e) {
+    diags.error(r.loc(e.mark), e.msg);
+  } catch (const YAML::Exception& e) {
+    diags.error(r.loc(e.mark), fmt::format("cannot read YAML: {}", e.msg));
+  } catch (const std::exception& e) {
+    diags.error(SourceLocation{r.file(), 0, 0}, fmt::format("internal error while reading: {}", e.what()));
+  }
+}
+
+}  // namespace
+
+Expected<ScenarioSpec, Diagnostics> parse_scenario(std::string_view yaml_text, const std::string& file) {
+  Diagnostics diags;
+  Reader r(file, diags);
+  ScenarioSpec spec;
+  spec.file = file;
+  for_each_document(yaml_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
+    std::vector<const YAML::Node*> present;
+    for (const YAML::Node& d : docs) {
+      if (!d.IsNull()) {
+        present.push_back(&d);
+      }
+    }
+    if (present.empty()) {
+      r.error(SourceLocation{file, 0, 0}, "scenario file is empty",
+              "a scenario starts with apiVersion: kubesim.io/v1alpha1 and kind: Scenario");
+      return;
+    }
+    if (present.size() > 1) {
+      r.error(r.loc(*present[1]), "a scenario file holds one YAML document; found another one here",
+              "put Kubernetes manifests under spec.objects");
+    }
+    internal::read_scenario(r, *present[0], spec);
+  });
+  if (diags.has_errors()) {
+    return base::unexpected(in_file_order(diags));
+  }
+  return spec;
+}
+
+Expected<ScenarioSpec, Diagnostics> load_scenario(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  std::string text;
+  int err = 0;
+  if (f == nullptr) {
+    err = errno;
+  } else {
+    char buf[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+      text.append(buf, n);
+    }
+    if (std::ferror(f) != 0) {
+      err = errno != 0 ? errno : EIO;
+    }
+    std::fclose(f);
+  }
+  if (err != 0) {
+    Diagnostics diags;
+    diags.error(SourceLocation{path, 0, 0},
+                fmt::format("cannot read scenario file '{}': {}", path, std::strerror(err)));
+    return base::unexpected(std::move(diags));
+  }
+  return parse_scenario(text, path);
+}
+
+Expected<std::vector<ManifestObject>, Diagnostics> parse_manifests(std::string_view yaml_text,
+                                                                   const std::string& file) {
+  Diagnostics diags;
+  Reader r(file, diags);
+  std::vector<ManifestObject> objects;
+  for_each_document(yaml_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
+    for (const YAML::Node& d : docs) {
+      // `kubectl apply` skips empty documents (a trailing `---`, a file of comments).
+      if (!d.IsNull()) {
+        internal::read_manifests(r, internal::root_value(r, d), objects);
+      }
+    }
+  });
+  if (diags.has_errors()) {
+    return base::unexpected(in_file_order(diags));
+  }
+  return objects;
+}
+
+}  // namespace kubesim::scenario

@@ -1,0 +1,163 @@
+#include "kubesim/store/object_store.hpp"
+
+#include <algorithm>
+
+namespace kubesim::store {
+
+std::string_view store_error_name(StoreError e) {
+  switch (e) {
+    case StoreError::NotFound:
+      return "NotFound";
+    case StoreError::AlreadyExists:
+      return "AlreadyExists";
+    case StoreError::Conflict:
+      return "Conflict";
+    case StoreError::Expired:
+      return "Expired";
+  }
+  return "Unknown";
+}
+
+std::string_view change_type_name(ChangeType t) {
+  switch (t) {
+    case ChangeType::Added:
+      return "ADDED";
+    case ChangeType::Modified:
+      return "MODIFIED";
+    case ChangeType::Deleted:
+      return "DELETED";
+  }
+  return "UNKNOWN";
+}
+
+const api::ObjectMeta& ObjectRef::meta() const {
+  // Every object struct starts with `ObjectMeta metadata`, but we do not rely on layout: dispatch on kind.
+  switch (kind) {
+    case Kind::Node:
+      return static_cast<const api::Node*>(ptr.get())->metadata;
+    case Kind::Pod:
+      return static_cast<const api::Pod*>(ptr.get())->metadata;
+    case Kind::Service:
+      return static_cast<const api::Service*>(ptr.get())->metadata;
+    case Kind::ReplicaSet:
+      return static_cast<const api::ReplicaSet*>(ptr.get())->metadata;
+    case Kind::Deployment:
+      return static_cast<const api::Deployment*>(ptr.get())->metadata;
+    case Kind::PriorityClass:
+      return static_cast<const api::PriorityClass*>(ptr.get())->metadata;
+    case Kind::PodDisruptionBudget:
+      return static_cast<const api::PodDisruptionBudget*>(ptr.get())->metadata;
+  }
+  KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
+  return static_cast<const api::Pod*>(ptr.get())->metadata;
+}
+
+ObjectStore::ObjectStore(std::uint32_t history_window) : history_window_(std::max<std::uint32_t>(1, history_window)) {}
+
+std::string ObjectStore::key_of(std::string_view ns, std::string_view name) {
+  std::string k;
+  k.reserve(ns.size() + name.size() + 1);
+  k += ns;
+  k += '/';
+  k += name;
+  return k;
+}
+
+void ObjectStore::record(const Change& c) {
+  history_.push_back(c);
+  if (history_.size() > history_window_) {
+    history_.pop_front();
+    compacted_ = true;
+  }
+}
+
+base::Expected<Change, StoreError> ObjectStore::create_erased(Kind kind, std::shared_ptr<void> obj,
+                                                              api::ObjectMeta& meta) {
+  Bucket& bucket = buckets_[static_cast<std::size_t>(kind)];
+  std::string key = key_of(meta.namespace_, meta.name);
+  if (bucket.contains(key)) {
+    return base::unexpected(StoreError::AlreadyExists);
+  }
+  meta.resource_version = ++rv_;
+  ObjectRef ref{kind, std::move(obj)};
+  bucket.emplace(std::move(key), ref);
+  Change c{rv_, ChangeType::Added, ref, {}};
+  record(c);
+  return c;
+}
+
+base::Expected<Change, StoreError> ObjectStore::update_erased(Kind kind, std::shared_ptr<void> obj,
+                                                              api::ObjectMeta& meta, ResourceVersion expected_rv) {
+  Bucket& bucket = buckets_[static_cast<std::size_t>(kind)];
+  auto it = bucket.find(key_of(meta.namespace_, meta.name));
+  if (it == bucket.end()) {
+    return base::unexpected(StoreError::NotFound);
+  }
+  if (expected_rv != 0 && it->second.meta().resource_version != expected_rv) {
+    return base::unexpected(StoreError::Conflict);
+  }
+  meta.resource_version = ++rv_;
+  ObjectRef previous = std::move(it->second);
+  it->second = ObjectRef{kind, std::move(obj)};
+  Change c{rv_, ChangeType::Modified, it->second, std::move(previous)};
+  record(c);
+  return c;
+}
+
+base::Expected<Change, StoreError> ObjectStore::remove(Kind kind, std::string_view ns, std::string_view name,
+                                                       ResourceVersion expected_rv) {
+  Bucket& bucket = buckets_[static_cast<std::size_t>(kind)];
+  auto it = bucket.find(key_of(ns, name));
+  if (it == bucket.end()) {
+    return base::unexpected(StoreError::NotFound);
+  }
+  if (expected_rv != 0 && it->second.meta().resource_version != expected_rv) {
+    return base::unexpected(StoreError::Conflict);
+  }
+  ++rv_;
+  Change c{rv_, ChangeType::Deleted, std::move(it->second), {}};
+  bucket.erase(it);
+  record(c);
+  return c;
+}
+
+ObjectRef ObjectStore::get(Kind kind, std::string_view ns, std::string_view name) const {
+  const Bucket& bucket = buckets_[static_cast<std::size_t>(kind)];
+  auto it = bucket.find(key_of(ns, name));
+  return it == bucket.end() ? ObjectRef{} : it->second;
+}
+
+std::vector<ObjectRef> ObjectStore::list(Kind kind, std::string_view ns) const {
+  std::vector<ObjectRef> out;
+  for (const auto& [key, ref] : buckets_[static_cast<std::size_t>(kind)]) {
+    if (ns.empty() || ref.meta().namespace_ == ns) {
+      out.push_back(ref);
+    }
+  }
+  // Hash order must not leak: sort by (namespace, name).
+  std::sort(out.begin(), out.end(), [](const ObjectRef& a, const ObjectRef& b) {
+    const api::ObjectMeta& ma = a.meta();
+    const api::ObjectMeta& mb = b.meta();
+    return ma.namespace_ != mb.namespace_ ? ma.namespace_ < mb.namespace_ : ma.name < mb.name;
+  });
+  return out;
+}
+
+base::Expected<std::vector<Change>, StoreError> ObjectStore::changes_since(Kind kind, ResourceVersion from) const {
+  // Upstream returns 410 Gone when the requested revision was compacted: every change after `from`
+  // must still be in the window, i.e. from + 1 >= oldest kept revision.
+  if (compacted_ && from + 1 < oldest_kept_rv()) {
+    return base::unexpected(StoreError::Expired);
+  }
+  auto first = std::upper_bound(history_.begin(), history_.end(), from,
+                                [](ResourceVersion rv, const Change& c) { return rv < c.rv; });
+  std::vector<Change> out;
+  for (auto it = first; it != history_.end(); ++it) {
+    if (it->object.kind == kind) {
+      out.push_back(*it);
+    }
+  }
+  return out;
+}
+
+}  // namespace kubesim::store

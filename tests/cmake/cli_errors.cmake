@@ -1,0 +1,23 @@
+# Bad command-line input: clear message, exit code 2, and no output files left behind.
+function(expect_failure expected_rc expected_err)
+  execute_process(COMMAND ${KUBESIM} ${ARGN} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL ${expected_rc})
+    message(FATAL_ERROR "kubesim ${ARGN}: expected exit ${expected_rc}, got ${rc}\n${err}")
+  endif()
+  string(FIND "${err}" "${expected_err}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "kubesim ${ARGN}: stderr lacks '${expected_err}':\n${err}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE ${WORK})
+expect_failure(2 "error: invalid value '5x' for --duration (use a positive duration like 90s, 10m, 1h30m)"
+               run --duration 5x)
+expect_failure(2 "error: cannot read scenario file 'no/such/file.yaml'" validate no/such/file.yaml)
+expect_failure(2 "error: cannot read scenario file 'no/such/file.yaml'" run no/such/file.yaml --out ${WORK}/out)
+expect_failure(2 "Could not convert: --seed = abc" run --seed abc)
+expect_failure(2 "scenario is required" validate)
+expect_failure(2 "The following argument was not expected: --bogus" run --bogus)
+if(EXISTS ${WORK}/out/summary.json)
+  message(FATAL_ERROR "a failed run must not write outputs")
+endif()

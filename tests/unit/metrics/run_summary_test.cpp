@@ -1,0 +1,96 @@
+#include "kubesim/metrics/run_summary.hpp"
+
+#include "support/catch.hpp"
+#include "support/printers.hpp"
+
+using namespace kubesim;
+using namespace kubesim::base::literals;
+using namespace kubesim::metrics;
+
+TEST_CASE("nearest-rank percentiles on a hand-computed sample", "[metrics]") {
+  std::vector<base::Duration> sample;
+  for (int i = 1; i <= 10; ++i) {
+    sample.push_back(base::Duration::from_millis(i * 10));  // 10 ms … 100 ms, shuffled below
+  }
+  std::swap(sample[0], sample[9]);
+  LatencyStats s = latency_stats(sample);
+  CHECK(s.count == 10);
+  CHECK(s.p50 == 50_ms);   // rank ceil(0.5·10) = 5
+  CHECK(s.p90 == 90_ms);   // rank 9
+  CHECK(s.p99 == 100_ms);  // rank ceil(9.9) = 10
+  CHECK(s.max == 100_ms);
+  CHECK(latency_stats({}).count == 0);
+  CHECK(latency_stats({7_ms}).p50 == 7_ms);
+}
+
+TEST_CASE("format_seconds is exact and trims zeros", "[metrics]") {
+  CHECK(format_seconds(0_s) == "0");
+  CHECK(format_seconds(1500_ms) == "1.5");
+  CHECK(format_seconds(3_ms) == "0.003");
+  CHECK(format_seconds(base::Duration::from_nanos(1)) == "0.000000001");
+  CHECK(format_seconds(-2_s) == "-2");
+}
+
+TEST_CASE("json_quote escapes", "[metrics]") {
+  CHECK(json_quote("a\"b\\c\nd") == R"("a\"b\\c\nd")");
+  CHECK(json_quote(std::string(1, '\x01')) == R"("\u0001")");
+}
+
+TEST_CASE("pod lifecycle milestones and counts", "[metrics]") {
+  PodLifecycle life;
+  api::Pod p;
+  p.metadata.name = "a";
+  p.metadata.namespace_ = "default";
+  p.metadata.uid = "uid-1";
+  life.observe(base::SimTime::zero() + 1_s, nullptr, &p);
+  api::Pod bound = p;
+  bound.spec.node_name = "n1";
+  life.observe(base::SimTime::zero() + 2_s, &p, &bound);
+  life.observe_attempt(bound, "");
+  api::Pod running = bound;
+  running.status.phase = api::PodPhase::Running;
+  life.observe(base::SimTime::zero() + 5_s, &bound, &running);
+
+  api::Pod q;
+  q.metadata.name = "b,c";  // needs CSV quoting
+  q.metadata.namespace_ = "default";
+  q.metadata.uid = "uid-2";
+  life.observe(base::SimTime::zero() + 3_s, nullptr, &q);
+  life.observe_attempt(q, "0/1 nodes are available: 1 Insufficient cpu.");
+
+  RunSummary s;
+  summarize_pods(life.records(), s);
+  CHECK(s.pods.created == 2);
+  CHECK(s.pods.scheduled == 1);
+  CHECK(s.pods.running == 1);
+  CHECK(s.pods.pending == 1);
+  CHECK(s.scheduling_latency.p50 == 1_s);
+  CHECK(s.startup_latency.max == 4_s);
+
+  CHECK(format_pods_csv(life.records()) ==
+        "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,"
+        "deleted_seconds,scheduling_attempts,message\n"
+        "default,a,n1,Running,1,2,5,,,1,\n"
+        "default,\"b,c\",,Pending,3,,,,,1,0/1 nodes are available: 1 Insufficient cpu.\n");
+}
+
+TEST_CASE("the text summary has a stable layout", "[metrics]") {
+  RunSummary s;
+  s.scenario = "demo";
+  s.seed = 9;
+  s.horizon = 10_min;
+  s.last_event = base::SimTime::zero() + 90_s;
+  s.events = 1234;
+  s.fingerprint = 0xABCDEF;
+  s.nodes = 3;
+  s.requests.push_back({"scheduler", "create", "pods/binding", 5, 1});
+  std::string text = format_summary_text(s);
+  CHECK(text.find("scenario:              demo (seed 9)\n") == 0);
+  CHECK(text.find("simulated time:        10m0s (last event at 1m30s)\n") != std::string::npos);
+  CHECK(text.find("scheduling latency:    n/a (no samples)\n") != std::string::npos);
+  CHECK(text.find("  scheduler  create        pods/binding                  5  (1 failed)\n") != std::string::npos);
+  CHECK(text.find("fingerprint:           0000000000abcdef\n") != std::string::npos);
+  std::string json = format_summary_json(s);
+  CHECK(json.find("\"horizon_seconds\": 600,") != std::string::npos);
+  CHECK(json.find("\"fingerprint\": \"0000000000abcdef\"") != std::string::npos);
+}
