@@ -9,12 +9,13 @@
 #   --quick          pass --quick to the event-queue bench (1M ops, 1 repetition)
 #   --scenario FILE  scale scenario (default benchmarks/scale-5k-100k.yaml)
 # EQ_BENCH_ARGS (environment) adds options to event_queue_bench, e.g. EQ_BENCH_ARGS="--sizes 1000,100000".
+# BENCH_METER (environment) forces how peak memory is measured: gnu-time, python-rusage or bash-time.
 #
 # Exit status: 0 when every program ran (a missed target is reported, not an error), 1 otherwise.
 set -euo pipefail
 
 usage() {
-  sed -n '7,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '7,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
@@ -82,7 +83,10 @@ fi
 
 # How peak memory is measured: GNU time, else getrusage() through python3 (the kernel's high-water
 # mark of the child, the same number as VmHWM), else bash's `time` without memory.
-if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
+# BENCH_METER=gnu-time|python-rusage|bash-time forces one (to test the fallbacks).
+if [[ -n "${BENCH_METER:-}" ]]; then
+  meter="$BENCH_METER"
+elif [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
   meter=gnu-time
 elif command -v python3 >/dev/null 2>&1; then
   meter=python-rusage
@@ -120,7 +124,7 @@ with open(meter_out, "w") as m:
 sys.exit(rc)
 PY
       ;;
-    bash-time)
+    *)
       local start end
       start=$(date +%s.%N)
       "$@" >"$out" 2>"$err"
@@ -130,13 +134,15 @@ PY
   esac
 }
 
+# median [FORMAT]: the median of the numbers on stdin, printed with FORMAT (default %.3f); empty if none.
 median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "" } else if (NR % 2) { print v[(NR + 1) / 2] } else { printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'
+  sort -g | awk -v fmt="${1:-%.3f}" '{ v[NR] = $1 }
+    END { if (NR > 0) { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf fmt "\n", m } }'
 }
 
 echo
 echo "== scale run: $kubesim run $scenario  ($runs run(s), peak memory via $meter)"
-printf '%-4s %10s %10s %12s %10s %11s %12s\n' run "wall s" "loop s" "events/s" "events" scheduled "peak RSS MiB"
+printf '%-6s %10s %10s %12s %10s %11s %12s\n' run "wall s" "loop s" "events/s" "events" scheduled "peak RSS MiB"
 : >"$tmp/walls"
 : >"$tmp/loops"
 : >"$tmp/rates"
@@ -161,7 +167,7 @@ for ((i = 1; i <= runs; ++i)); do
     rss_mib="$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')"
     echo "$rss_kib" >>"$tmp/rss"
   fi
-  printf '%-4s %10s %10s %12s %10s %11s %12s\n' "$i" "$wall_s" "${loop_s:-?}" "${rate:-?}" "${events:-?}" \
+  printf '%-6s %10s %10s %12s %10s %11s %12s\n' "$i" "$wall_s" "${loop_s:-?}" "${rate:-?}" "${events:-?}" \
     "${scheduled:-?}" "$rss_mib"
   echo "$wall_s" >>"$tmp/walls"
   if [[ -n "$loop_s" ]]; then
@@ -174,9 +180,9 @@ done
 
 med_wall="$(median <"$tmp/walls")"
 med_loop="$(median <"$tmp/loops")"
-med_rate="$(median <"$tmp/rates")"
-med_rss="$(median <"$tmp/rss")"
-printf '%-4s %10s %10s %12s %10s %11s %12s\n' median "$med_wall" "${med_loop:-?}" "${med_rate:-?}" "${events:-?}" \
+med_rate="$(median %.0f <"$tmp/rates")"
+med_rss="$(median %.0f <"$tmp/rss")"
+printf '%-6s %10s %10s %12s %10s %11s %12s\n' median "$med_wall" "${med_loop:-?}" "${med_rate:-?}" "${events:-?}" \
   "${scheduled:-?}" "$([[ -n "$med_rss" ]] && awk -v k="$med_rss" 'BEGIN { printf "%.1f", k / 1024 }' || echo n/a)"
 echo
 echo "summary of the last run:"

@@ -126,7 +126,7 @@ std::vector<Value> sequence_items(Reader& r, const Value& v) {
     return out;
   }
   std::size_t i = 0;
-  for (const YAML::Node& item : v.node) {
+  for (YAML::Node item : v.node) {
     std::string path = fmt::format("{}[{}]", v.path, i++);
     if (item.IsNull()) {
       continue;
@@ -144,7 +144,9 @@ MapReader::MapReader(Reader& r, const Value& v, std::string owner) : r_(r), valu
     return;
   }
   for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // yaml-cpp's iterator hands out a temporary pair: copy the (cheap, shared) node handles.
+    YAML::Node key = it->first;
+    YAML::Node value = it->second;
     std::string name = key.IsScalar() ? key.Scalar() : std::string();
     SourceLocation key_loc = r.loc(key);
     bool duplicate = std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == name; });
@@ -152,7 +154,7 @@ MapReader::MapReader(Reader& r, const Value& v, std::string owner) : r_(r), valu
       r.error(key_loc, fmt::format("duplicate field '{}' in {}", name, owner_));
       continue;
     }
-    entries_.push_back(Entry{std::move(name), key_loc, it->second, false});
+    entries_.push_back(Entry{std::move(name), key_loc, value, false});
   }
 }
 

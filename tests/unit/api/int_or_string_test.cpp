@@ -1,9 +1,9 @@
 // Tests for kubesim::api::IntOrString, after upstream intstr GetScaledValueFromIntOrPercent and its
 // tests (k8s.io/apimachinery/pkg/util/intstr/intstr_test.go).
 
-#include "kubesim/api/int_or_string.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/int_or_string.hpp"
 
 #include <cstdint>
 #include <optional>

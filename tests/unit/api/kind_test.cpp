@@ -1,10 +1,9 @@
 // Tests for kubesim::api::Kind: the name / apiVersion / scope tables and the C++ type → Kind map.
 
-#include "kubesim/api/kind.hpp"
-
-#include "kubesim/api/object.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/kind.hpp"
+#include "kubesim/api/object.hpp"
 
 #include <cstddef>
 #include <optional>

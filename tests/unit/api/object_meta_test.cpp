@@ -1,8 +1,8 @@
 // Tests for kubesim::api::StringMap, ObjectMeta::controller_ref and object_key.
 
-#include "kubesim/api/object_meta.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/object_meta.hpp"
 
 #include <string>
 #include <utility>
@@ -48,7 +48,7 @@ TEST_CASE("StringMap find / contains / set / erase", "[api][object_meta]") {
   REQUIRE(m.find("app") != nullptr);
   CHECK(*m.find("app") == "web");
   CHECK(m.contains("app"));
-  CHECK_FALSE(m.contains("ap"));    // no prefix matching
+  CHECK_FALSE(m.contains("ap"));  // no prefix matching
   CHECK_FALSE(m.contains("appx"));
 
   m.set("app", "db");  // replaces, no duplicate
@@ -91,7 +91,7 @@ TEST_CASE("StringMap::contains_all", "[api][object_meta]") {
   CHECK(labels.contains_all(StringMap{{"app", "web"}}));
   CHECK(labels.contains_all(StringMap{{"app", "web"}, {"env", "prod"}}));
   CHECK(labels.contains_all(labels));
-  CHECK_FALSE(labels.contains_all(StringMap{{"app", "db"}}));                 // value differs
+  CHECK_FALSE(labels.contains_all(StringMap{{"app", "db"}}));                  // value differs
   CHECK_FALSE(labels.contains_all(StringMap{{"app", "web"}, {"zone", "a"}}));  // key missing
   CHECK_FALSE(StringMap{}.contains_all(StringMap{{"app", "web"}}));
   CHECK_FALSE(labels.contains_all(StringMap{{"app", ""}}));  // empty value must match too

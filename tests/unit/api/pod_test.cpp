@@ -2,11 +2,10 @@
 // K8S-SEMANTICS §2.1, with sidecars and overhead), requested_resource_names, the QoS class (upstream
 // GetPodQOS, §9), PodStatus conditions and the small predicates.
 
-#include "kubesim/api/pod.hpp"
-
-#include "kubesim/api/resource_list.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/pod.hpp"
+#include "kubesim/api/resource_list.hpp"
 
 #include <cstdint>
 #include <initializer_list>
@@ -14,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-using kubesim::api::ConditionStatus;
 using kubesim::api::condition_status_name;
+using kubesim::api::ConditionStatus;
 using kubesim::api::Container;
 using kubesim::api::Pod;
 using kubesim::api::pod_phase_name;
@@ -32,8 +31,7 @@ using kubesim::api::ResourceList;
 using kubesim::api::SimTime;
 
 namespace Catch {
-template <>
-struct StringMaker<QosClass> {
+template <> struct StringMaker<QosClass> {
   static std::string convert(QosClass q) { return std::string(qos_class_name(q)); }
 };
 }  // namespace Catch
@@ -163,8 +161,8 @@ TEST_CASE("requested_resource_names", "[api][pod]") {
   PodSpec spec;
   CHECK(requested_resource_names(spec).empty());
   spec.containers.push_back(container("a", resources({{"memory", 1}, {"cpu", 1}})));
-  spec.containers.push_back(container("b", resources({{"nvidia.com/gpu", 1}, {"cpu", 2}}),
-                                      resources({{"example.com/limit-only", 1}})));
+  spec.containers.push_back(
+      container("b", resources({{"nvidia.com/gpu", 1}, {"cpu", 2}}), resources({{"example.com/limit-only", 1}})));
   spec.init_containers.push_back(container("i", resources({{"ephemeral-storage", 1}, {"memory", 2}})));
   spec.overhead = resources({{"cpu", 10}, {"hugepages-2Mi", 4}});
   CHECK(requested_resource_names(spec) ==

@@ -1,9 +1,9 @@
 // Tests for kubesim::api::ResourceList: presence-preserving get/set, sorted iteration, the cpu/memory
 // accessors, and the native/extended resource split (upstream v1helper.IsNativeResource).
 
-#include "kubesim/api/resource_list.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/resource_list.hpp"
 
 #include <cstdint>
 #include <optional>

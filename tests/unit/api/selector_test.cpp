@@ -2,11 +2,10 @@
 // NodeSelectorTerm (core/v1), with upstream's matching rules (K8S-SEMANTICS §2.7; apimachinery
 // labels.Requirement.Matches, component-helpers nodeaffinity).
 
-#include "kubesim/api/selector.hpp"
+#include "support/catch.hpp"
 
 #include "kubesim/api/object_meta.hpp"
-
-#include "support/catch.hpp"
+#include "kubesim/api/selector.hpp"
 
 #include <string>
 #include <vector>
@@ -32,7 +31,7 @@ TEST_CASE("SelectorRequirement In / NotIn", "[api][selector]") {
     CHECK(req("app", SelectorOperator::In, {"web"}).matches(labels));
     CHECK(req("app", SelectorOperator::In, {"db", "web"}).matches(labels));
     CHECK_FALSE(req("app", SelectorOperator::In, {"db"}).matches(labels));
-    CHECK_FALSE(req("zone", SelectorOperator::In, {"a"}).matches(labels));  // absent key never matches In
+    CHECK_FALSE(req("zone", SelectorOperator::In, {"a"}).matches(labels));   // absent key never matches In
     CHECK_FALSE(req("app", SelectorOperator::In, {"Web"}).matches(labels));  // case-sensitive
   }
   SECTION("NotIn") {
@@ -53,7 +52,7 @@ TEST_CASE("SelectorRequirement Exists / DoesNotExist", "[api][selector]") {
 }
 
 TEST_CASE("SelectorRequirement Gt / Lt compare integers", "[api][selector]") {
-  const StringMap labels{{"cores", "16"}, {"neg", "-3"}, {"name", "abc"}, {"big", "9223372036854775807"},
+  const StringMap labels{{"cores", "16"},  {"neg", "-3"},    {"name", "abc"}, {"big", "9223372036854775807"},
                          {"mixed", "16x"}, {"spaced", " 16"}};
   SECTION("Gt") {
     CHECK(req("cores", SelectorOperator::Gt, {"8"}).matches(labels));
@@ -118,8 +117,8 @@ TEST_CASE("LabelSelector", "[api][selector]") {
   SECTION("matchLabels AND matchExpressions") {
     LabelSelector s{{{"app", "web"}}, {req("env", SelectorOperator::In, {"prod"})}};
     CHECK(s.matches(labels));
-    CHECK_FALSE(s.matches(StringMap{{"app", "web"}, {"env", "dev"}}));   // expression fails
-    CHECK_FALSE(s.matches(StringMap{{"app", "db"}, {"env", "prod"}}));   // labels fail
+    CHECK_FALSE(s.matches(StringMap{{"app", "web"}, {"env", "dev"}}));         // expression fails
+    CHECK_FALSE(s.matches(StringMap{{"app", "db"}, {"env", "prod"}}));         // labels fail
     CHECK(s.matches(StringMap{{"app", "web"}, {"env", "prod"}, {"x", "y"}}));  // extra labels are fine
   }
   SECTION("NotIn / DoesNotExist alone match objects without the key") {
@@ -131,9 +130,8 @@ TEST_CASE("LabelSelector", "[api][selector]") {
 }
 
 TEST_CASE("NodeSelectorTerm", "[api][selector]") {
-  const StringMap node_labels{{"kubernetes.io/hostname", "node-1"},
-                              {"topology.kubernetes.io/zone", "zone-a"},
-                              {"cpu-count", "32"}};
+  const StringMap node_labels{
+      {"kubernetes.io/hostname", "node-1"}, {"topology.kubernetes.io/zone", "zone-a"}, {"cpu-count", "32"}};
   const std::string node_name = "node-1";
   SECTION("an empty term matches nothing") {
     NodeSelectorTerm empty;

@@ -1,9 +1,9 @@
 // Tests for kubesim::api taints and tolerations: upstream ToleratesTaint (k8s.io/api/core/v1
 // toleration.go) and K8S-SEMANTICS §2.6.
 
-#include "kubesim/api/taint.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/api/taint.hpp"
 
 #include <optional>
 #include <string>
@@ -11,8 +11,8 @@
 #include <vector>
 
 using kubesim::api::Taint;
-using kubesim::api::TaintEffect;
 using kubesim::api::taint_effect_name;
+using kubesim::api::TaintEffect;
 using kubesim::api::tolerates_taint;
 using kubesim::api::Toleration;
 using kubesim::api::TolerationOperator;
@@ -27,8 +27,7 @@ Toleration toleration(std::string key, TolerationOperator op, std::string value,
   return Toleration{std::move(key), op, std::move(value), effect, std::nullopt};
 }
 
-constexpr TaintEffect kAllEffects[] = {TaintEffect::NoSchedule, TaintEffect::PreferNoSchedule,
-                                       TaintEffect::NoExecute};
+constexpr TaintEffect kAllEffects[] = {TaintEffect::NoSchedule, TaintEffect::PreferNoSchedule, TaintEffect::NoExecute};
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 // Tests for kubesim::base diagnostics: the "file:line:col: error: message (hint)" rendering, the
 // error-count line, and the edit-distance "did you mean" helper.
 
-#include "kubesim/base/diagnostic.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/base/diagnostic.hpp"
 
 #include <string>
 #include <string_view>
@@ -97,7 +97,7 @@ TEST_CASE("edit_distance is the Levenshtein distance", "[base][diagnostic]") {
   CHECK(edit_distance("abc", "") == 3);
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("replicas", "replicas") == 0);
-  CHECK(edit_distance("replcas", "replicas") == 1);   // insertion
+  CHECK(edit_distance("replcas", "replicas") == 1);    // insertion
   CHECK(edit_distance("replicass", "replicas") == 1);  // deletion
   CHECK(edit_distance("replicaz", "replicas") == 1);   // substitution
   CHECK(edit_distance("kitten", "sitting") == 3);
@@ -121,8 +121,8 @@ TEST_CASE("closest_match suggests plausible typos only", "[base][diagnostic]") {
   }
   SECTION("the limit is max(1, |word| / 3)") {
     // |word| = 9 → up to 3 edits.
-    CHECK(closest_match("rexlxcxsx", {"replicas"}) == "");            // 4 edits
-    CHECK(closest_match("rexlxcasx", {"replicas"}) == "replicas");    // 3 edits
+    CHECK(closest_match("rexlxcxsx", {"replicas"}) == "");          // 4 edits
+    CHECK(closest_match("rexlxcasx", {"replicas"}) == "replicas");  // 3 edits
     // |word| = 2 → 1 edit still allowed.
     CHECK(closest_match("ab", {"ac"}) == "ac");
     CHECK(closest_match("ab", {"cd"}).empty());

@@ -1,15 +1,14 @@
 // Tests for kubesim::base::DurationDistribution: each kind's support, sample mean against mean(), the
 // "never negative" guarantee, and str(). Fixed seeds make the statistical checks deterministic.
 
-#include "kubesim/base/distribution.hpp"
+#include "support/catch.hpp"
 
+#include "kubesim/base/distribution.hpp"
 #include "kubesim/base/rng.hpp"
 #include "kubesim/base/time.hpp"
 
-#include "support/catch.hpp"
-
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numbers>
 #include <set>
@@ -21,8 +20,7 @@ using kubesim::base::Rng;
 using namespace kubesim::base::literals;
 
 namespace Catch {
-template <>
-struct StringMaker<Duration> {
+template <> struct StringMaker<Duration> {
   static std::string convert(const Duration& d) { return std::to_string(d.nanos()) + "ns"; }
 };
 }  // namespace Catch

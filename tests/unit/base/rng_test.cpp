@@ -2,11 +2,10 @@
 // on it. Statistical checks use fixed seeds, so they are deterministic: a failure means the algorithm
 // changed, not bad luck. Pinned values guard the exact sequences that golden outputs depend on.
 
-#include "kubesim/base/rng.hpp"
+#include "support/catch.hpp"
 
 #include "kubesim/base/hash.hpp"
-
-#include "support/catch.hpp"
+#include "kubesim/base/rng.hpp"
 
 #include <array>
 #include <cmath>
@@ -129,9 +128,7 @@ TEST_CASE("Rng(42) produces pinned values", "[base][rng]") {
     CHECK(b.normal01() == Approx(1.1166659139919359).epsilon(1e-12));
     CHECK(b.normal01() == Approx(0.85311970820703542).epsilon(1e-12));
   }
-  SECTION("stream") {
-    CHECK(Rng::stream(42, "scheduler", 0).next_u64() == 0x86dbd83881fb3860ULL);
-  }
+  SECTION("stream") { CHECK(Rng::stream(42, "scheduler", 0).next_u64() == 0x86dbd83881fb3860ULL); }
 }
 
 TEST_CASE("Rng is deterministic", "[base][rng]") {

@@ -2,9 +2,9 @@
 // parse and format tables follow Go's own tests (src/time/time_test.go: parseDurationTests,
 // parseDurationErrorTests, durationTests), since scenario files use Go's duration syntax.
 
-#include "kubesim/base/time.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/base/time.hpp"
 
 #include <compare>
 #include <cstdint>
@@ -21,12 +21,10 @@ using kubesim::base::SimTime;
 using namespace kubesim::base::literals;
 
 namespace Catch {
-template <>
-struct StringMaker<Duration> {
+template <> struct StringMaker<Duration> {
   static std::string convert(const Duration& d) { return std::to_string(d.nanos()) + "ns"; }
 };
-template <>
-struct StringMaker<SimTime> {
+template <> struct StringMaker<SimTime> {
   static std::string convert(const SimTime& t) { return "t=" + std::to_string(t.nanos()) + "ns"; }
 };
 }  // namespace Catch
@@ -238,8 +236,8 @@ TEST_CASE("format_duration and parse_duration round-trip", "[base][time]") {
   }
   SECTION("values survive format then parse") {
     for (std::int64_t ns : {std::int64_t{0}, std::int64_t{1}, std::int64_t{999}, std::int64_t{1000}, std::int64_t{1001},
-                            std::int64_t{123'456'789}, std::int64_t{1'000'000'001}, 7 * kHour + 3 * kMs + 5,
-                            kInt64Max, -kSec, -kInt64Max}) {
+                            std::int64_t{123'456'789}, std::int64_t{1'000'000'001}, 7 * kHour + 3 * kMs + 5, kInt64Max,
+                            -kSec, -kInt64Max}) {
       INFO(ns);
       std::optional<Duration> d = parse_duration(format_duration(Duration::from_nanos(ns)));
       REQUIRE(d.has_value());

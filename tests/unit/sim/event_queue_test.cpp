@@ -1,12 +1,11 @@
 // Tests for kubesim::sim::EventQueue: (time, seq) order across the 4-ary heap and the zero-delay FIFO
 // ring, ring growth, and a randomized comparison against a std::set reference.
 
-#include "kubesim/sim/event_queue.hpp"
+#include "support/catch.hpp"
 
 #include "kubesim/base/rng.hpp"
 #include "kubesim/sim/event.hpp"
-
-#include "support/catch.hpp"
+#include "kubesim/sim/event_queue.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -174,8 +173,9 @@ TEST_CASE("randomized: matches a sorted-set reference over 100k operations", "[s
     bool do_push = ref.empty() || rng.uniform_below(100) < 52;
     if (do_push) {
       std::uint64_t kind = rng.uniform_below(10);
-      std::int64_t delay = kind < 4 ? 0 : kind < 8 ? static_cast<std::int64_t>(rng.uniform_below(5))
-                                                   : static_cast<std::int64_t>(rng.uniform_below(1000));
+      std::int64_t delay = kind < 4   ? 0
+                           : kind < 8 ? static_cast<std::int64_t>(rng.uniform_below(5))
+                                      : static_cast<std::int64_t>(rng.uniform_below(1000));
       std::int64_t t = now.nanos() + delay;
       std::uint64_t seq = next_seq++;
       q.push(make_event(t, seq), now);

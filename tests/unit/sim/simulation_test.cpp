@@ -1,12 +1,11 @@
 // Tests for kubesim::sim::Simulation: the run loop with a small recording dispatcher, the `end` bound,
 // lazy cancellation, stop(), zero-delay ordering, the event count, the fingerprint and RNG streams.
 
-#include "kubesim/sim/simulation.hpp"
+#include "support/catch.hpp"
 
 #include "kubesim/base/rng.hpp"
 #include "kubesim/sim/event.hpp"
-
-#include "support/catch.hpp"
+#include "kubesim/sim/simulation.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -24,22 +23,20 @@ using kubesim::sim::StopReason;
 using namespace kubesim::base::literals;
 
 namespace Catch {
-template <>
-struct StringMaker<StopReason> {
+template <> struct StringMaker<StopReason> {
   static std::string convert(StopReason r) {
     switch (r) {
-      case StopReason::QueueEmpty:
-        return "QueueEmpty";
-      case StopReason::ReachedEnd:
-        return "ReachedEnd";
-      case StopReason::Stopped:
-        return "Stopped";
+    case StopReason::QueueEmpty:
+      return "QueueEmpty";
+    case StopReason::ReachedEnd:
+      return "ReachedEnd";
+    case StopReason::Stopped:
+      return "Stopped";
     }
     return "?";
   }
 };
-template <>
-struct StringMaker<SimTime> {
+template <> struct StringMaker<SimTime> {
   static std::string convert(const SimTime& t) { return "t=" + std::to_string(t.nanos()) + "ns"; }
 };
 }  // namespace Catch
@@ -49,8 +46,8 @@ namespace {
 SimTime at(std::int64_t ns) { return SimTime::from_nanos(ns); }
 
 struct Seen {
-  std::int64_t at;       // event time
-  std::int64_t now;      // sim.now() during dispatch
+  std::int64_t at;   // event time
+  std::int64_t now;  // sim.now() during dispatch
   EventKind kind;
   std::uint32_t target;
   std::uint32_t arg;
