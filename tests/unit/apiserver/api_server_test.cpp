@@ -343,3 +343,21 @@ TEST_CASE("on_change reports every successful write with verb and client", "[api
   CHECK(seen[0] == "create tester ADDED a");
   CHECK(seen[1] == "create tester MODIFIED a");
 }
+
+TEST_CASE("the kubesim.io/duration annotation must be a duration", "[apiserver]") {
+  Harness h;
+  auto client = h.api.register_client("test");
+  api::Pod bad = make_pod("a");
+  bad.metadata.annotations.set("kubesim.io/duration", "ten minutes");
+  h.api.create(client, bad, kReplies);
+  api::Pod good = make_pod("b");
+  good.metadata.annotations.set("kubesim.io/duration", "1h30m");
+  h.api.create(client, good, kReplies);
+  h.run();
+  REQUIRE(h.replies.size() == 2);
+  CHECK(h.replies[0].second.code == ResultCode::Invalid);
+  CHECK(h.replies[0].second.message ==
+        "Pod \"a\" is invalid: metadata.annotations[kubesim.io/duration]: Invalid value: \"ten minutes\": must be a "
+        "non-negative duration such as 90s, 10m or 1h30m");
+  CHECK(h.replies[1].second.code == ResultCode::Ok);
+}
