@@ -112,27 +112,47 @@ std::string_view qos_class_name(QosClass q) {
 }
 
 QosClass qos_class(const PodSpec& spec) {
-  // Upstream pkg/apis/core/helper/qos GetPodQOS, restricted to the QoS compute resources cpu and memory.
-  bool any_set = false;
+  // Upstream pkg/apis/core/helper/qos GetPodQOS, over the QoS compute resources cpu and memory:
+  // zero quantities count as unset; Guaranteed needs non-zero cpu and memory limits in every container
+  // and summed requests equal to summed limits.
+  std::int64_t req[2] = {0, 0};
+  std::int64_t lim[2] = {0, 0};
+  bool has_req[2] = {false, false};
+  bool has_lim[2] = {false, false};
   bool guaranteed = true;
+  const std::string_view names[2] = {kResourceCpu, kResourceMemory};
   auto visit = [&](const Container& c) {
-    for (std::string_view r : {kResourceCpu, kResourceMemory}) {
-      auto req = c.resources.requests.get(r);
-      auto lim = c.resources.limits.get(r);
-      if ((req && *req != 0) || (lim && *lim != 0)) {
-        any_set = true;
+    bool limits_found[2] = {false, false};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (auto r = c.resources.requests.get(names[i]); r && *r != 0) {
+        req[i] += *r;
+        has_req[i] = true;
       }
-      if (!lim || !req || *req != *lim) {
-        guaranteed = false;
+      if (auto l = c.resources.limits.get(names[i]); l && *l != 0) {
+        lim[i] += *l;
+        has_lim[i] = true;
+        limits_found[i] = true;
       }
+    }
+    if (!limits_found[0] || !limits_found[1]) {
+      guaranteed = false;
     }
   };
   std::for_each(spec.init_containers.begin(), spec.init_containers.end(), visit);
   std::for_each(spec.containers.begin(), spec.containers.end(), visit);
-  if (!any_set) {
+  if (!has_req[0] && !has_req[1] && !has_lim[0] && !has_lim[1]) {
     return QosClass::BestEffort;
   }
-  return guaranteed ? QosClass::Guaranteed : QosClass::Burstable;
+  for (std::size_t i = 0; i < 2 && guaranteed; ++i) {
+    if (has_req[i] && (!has_lim[i] || lim[i] != req[i])) {
+      guaranteed = false;
+    }
+  }
+  // Every limited resource must also be requested (the API server copies limits into missing requests).
+  if (guaranteed && has_req[0] == has_lim[0] && has_req[1] == has_lim[1]) {
+    return QosClass::Guaranteed;
+  }
+  return QosClass::Burstable;
 }
 
 }  // namespace kubesim::api

@@ -28,9 +28,8 @@ bool ResourceList::is_native(std::string_view name) {
       name.starts_with("hugepages-")) {
     return true;
   }
-  // Upstream: a resource without a domain prefix, or in kubernetes.io/, is native.
-  auto slash = name.find('/');
-  return slash == std::string_view::npos || name.substr(0, slash) == "kubernetes.io";
+  // Upstream IsNativeResource: no domain prefix at all, or one containing "kubernetes.io/".
+  return name.find('/') == std::string_view::npos || name.find("kubernetes.io/") != std::string_view::npos;
 }
 
 }  // namespace kubesim::api

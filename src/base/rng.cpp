@@ -9,10 +9,12 @@ __extension__ using Uint128 = unsigned __int128;
 }  // namespace
 
 Rng::Rng(std::uint64_t seed) {
+  // The authors' recommended seeding: four successive SplitMix64 outputs (splitmix64(x) adds the
+  // increment itself, so x advances by one increment per output).
   std::uint64_t x = seed;
   for (auto& s : s_) {
-    x += 0x9E3779B97F4A7C15ULL;
     s = splitmix64(x);
+    x += 0x9E3779B97F4A7C15ULL;
   }
 }
 
@@ -35,11 +37,13 @@ std::uint64_t Rng::uniform_below(std::uint64_t n) {
 }
 
 std::int64_t Rng::uniform_int(std::int64_t lo, std::int64_t hi) {
-  auto span = static_cast<std::uint64_t>(hi - lo) + 1;
+  // Unsigned arithmetic: hi - lo and lo + offset may exceed int64 for wide ranges.
+  const auto ulo = static_cast<std::uint64_t>(lo);
+  const std::uint64_t span = static_cast<std::uint64_t>(hi) - ulo + 1;
   if (span == 0) {  // the full 64-bit range
     return static_cast<std::int64_t>(next_u64());
   }
-  return lo + static_cast<std::int64_t>(uniform_below(span));
+  return static_cast<std::int64_t>(ulo + uniform_below(span));
 }
 
 double Rng::exponential(double mean) {

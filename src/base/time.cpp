@@ -9,92 +9,122 @@ namespace kubesim::base {
 namespace {
 
 struct Unit {
-  std::string_view suffix;
-  std::int64_t nanos;
+  std::string_view name;
+  std::uint64_t nanos;
 };
 
-// Longest suffixes first so that "ms" is not read as "m" followed by garbage.
-constexpr std::array<Unit, 7> kUnits = {{{"ns", 1},
+// Go's unitMap: both micro spellings (U+00B5 micro sign and U+03BC Greek mu) are accepted.
+constexpr std::array<Unit, 8> kUnits = {{{"ns", 1},
                                          {"us", 1'000},
-                                         {"\xC2\xB5s", 1'000},  // µs
+                                         {"\xC2\xB5s", 1'000},
+                                         {"\xCE\xBCs", 1'000},
                                          {"ms", 1'000'000},
                                          {"s", 1'000'000'000},
                                          {"m", 60'000'000'000},
                                          {"h", 3'600'000'000'000}}};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr std::uint64_t kLimit = 1ULL << 63;  // |min int64|
 
-// Wide enough to detect int64 overflow while accumulating.
-__extension__ using Int128 = __int128;
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-std::optional<Duration> parse_duration(std::string_view text) {
-  if (text.empty()) {
-    return std::nullopt;
+// A port of Go's time.ParseDuration, including its float64 arithmetic for fractions, so that every
+// duration Go accepts parses to the same nanosecond count.
+std::optional<Duration> parse_duration(std::string_view s) {
+  bool neg = false;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    neg = s.front() == '-';
+    s.remove_prefix(1);
   }
-  bool negative = false;
-  if (text.front() == '-' || text.front() == '+') {
-    negative = text.front() == '-';
-    text.remove_prefix(1);
-  }
-  if (text == "0") {
+  if (s == "0") {
     return Duration::zero();
   }
-  if (text.empty()) {
+  if (s.empty()) {
     return std::nullopt;
   }
-  // Go's parser: each component is [digits][.digits]unit. We accumulate integer nanoseconds, keeping
-  // the fraction exact by scaling it with the unit (at most 18 fractional digits are significant).
-  Int128 total = 0;
-  while (!text.empty()) {
+  std::uint64_t d = 0;
+  while (!s.empty()) {
+    if (!(s.front() == '.' || is_digit(s.front()))) {
+      return std::nullopt;
+    }
+    // [0-9]*
+    std::uint64_t v = 0;
     std::size_t i = 0;
-    Int128 whole = 0;
-    while (i < text.size() && is_digit(text[i])) {
-      whole = whole * 10 + (text[i] - '0');
-      if (whole > INT64_MAX) {
+    for (; i < s.size() && is_digit(s[i]); ++i) {
+      if (v > kLimit / 10) {
+        return std::nullopt;  // overflow
+      }
+      v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      if (v > kLimit) {
         return std::nullopt;
       }
-      ++i;
     }
-    bool had_whole = i > 0;
-    Int128 frac = 0;
-    Int128 frac_scale = 1;
-    bool had_frac = false;
-    if (i < text.size() && text[i] == '.') {
-      ++i;
-      while (i < text.size() && is_digit(text[i])) {
-        if (frac_scale < 1'000'000'000'000'000'000LL) {
-          frac = frac * 10 + (text[i] - '0');
-          frac_scale *= 10;
+    bool pre = i > 0;
+    s.remove_prefix(i);
+    // (\.[0-9]*)?
+    std::uint64_t f = 0;
+    double scale = 1;
+    bool post = false;
+    if (!s.empty() && s.front() == '.') {
+      s.remove_prefix(1);
+      bool overflow = false;
+      std::size_t j = 0;
+      for (; j < s.size() && is_digit(s[j]); ++j) {
+        if (overflow) {
+          continue;
         }
-        had_frac = true;
-        ++i;
+        if (f > (UINT64_MAX - 9) / 10) {
+          overflow = true;  // Go's leadingFraction: ignore digits past what fits
+          continue;
+        }
+        f = f * 10 + static_cast<std::uint64_t>(s[j] - '0');
+        scale *= 10;
       }
+      post = j > 0;
+      s.remove_prefix(j);
     }
-    if (!had_whole && !had_frac) {
+    if (!pre && !post) {
       return std::nullopt;
     }
-    text.remove_prefix(i);
+    // The unit runs to the next '.' or digit.
+    std::size_t u = 0;
+    while (u < s.size() && s[u] != '.' && !is_digit(s[u])) {
+      ++u;
+    }
+    if (u == 0) {
+      return std::nullopt;
+    }
+    std::string_view unit_name = s.substr(0, u);
+    s.remove_prefix(u);
     const Unit* unit = nullptr;
-    for (const Unit& u : kUnits) {
-      if (text.starts_with(u.suffix)) {
-        // "m" must not swallow the "m" of "ms": the array order already prefers "ms".
-        unit = &u;
-        break;
+    for (const Unit& cand : kUnits) {
+      if (cand.name == unit_name) {
+        unit = &cand;
       }
     }
-    if (unit == nullptr) {
+    if (unit == nullptr || v > kLimit / unit->nanos) {
       return std::nullopt;
     }
-    text.remove_prefix(unit->suffix.size());
-    total += whole * unit->nanos + frac * unit->nanos / frac_scale;
-    if (total > INT64_MAX) {
+    v *= unit->nanos;
+    if (f > 0) {
+      v += static_cast<std::uint64_t>(static_cast<double>(f) * (static_cast<double>(unit->nanos) / scale));
+      if (v > kLimit) {
+        return std::nullopt;
+      }
+    }
+    d += v;
+    if (d > kLimit) {
       return std::nullopt;
     }
   }
-  auto ns = static_cast<std::int64_t>(total);
-  return Duration::from_nanos(negative ? -ns : ns);
+  if (neg) {
+    return Duration::from_nanos(static_cast<std::int64_t>(0 - d));  // two's complement: -2^63 fits
+  }
+  if (d > kLimit - 1) {
+    return std::nullopt;
+  }
+  return Duration::from_nanos(static_cast<std::int64_t>(d));
 }
 
 namespace {
@@ -126,17 +156,17 @@ std::string format_duration(Duration d) {
   if (ns == 0) {
     return "0s";
   }
-  std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-(ns + 1)) + 1 : static_cast<std::uint64_t>(ns);
+  std::uint64_t u = ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
   if (ns < 0) {
     out += '-';
   }
   if (u < 1'000'000'000ULL) {
-    // Sub-second: pick the largest unit that keeps a leading non-zero digit.
+    // Sub-second: the largest unit that keeps a leading non-zero digit (Go prints "µs").
     if (u < 1'000ULL) {
       out += fmt::format("{}ns", u);
     } else if (u < 1'000'000ULL) {
       append_fraction(out, u, 3);
-      out += "us";
+      out += "\xC2\xB5s";
     } else {
       append_fraction(out, u, 6);
       out += "ms";
@@ -160,7 +190,9 @@ std::string format_duration(Duration d) {
 
 std::string format_time(SimTime t) {
   std::int64_t ms = t.nanos() / 1'000'000;
-  return fmt::format("{}.{:03}s", ms / 1000, ms % 1000);
+  std::string sign = ms < 0 ? "-" : "";
+  std::uint64_t abs_ms = ms < 0 ? 0 - static_cast<std::uint64_t>(ms) : static_cast<std::uint64_t>(ms);
+  return fmt::format("{}{}.{:03}s", sign, abs_ms / 1000, abs_ms % 1000);
 }
 
 }  // namespace kubesim::base

@@ -44,7 +44,7 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
                                                                      const RunOptions& options) {
   std::unique_ptr<Cluster> c(new Cluster(spec, options));
   auto sched = scheduler::Scheduler::create(c->sim_, c->api_, spec.control_plane.scheduler,
-                                            scheduler::default_profile());
+                                            std::vector<scheduler::ProfileConfig>{scheduler::default_profile()});
   if (!sched) {
     return base::unexpected(sched.error());
   }

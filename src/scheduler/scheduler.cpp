@@ -34,7 +34,8 @@ std::int32_t num_feasible_nodes_to_find(std::int32_t percentage_of_nodes_to_scor
   return std::max(n, kMinFeasibleNodesToFind);
 }
 
-std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::string, std::int32_t>& reasons) {
+std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::string, std::int32_t>& reasons,
+                              const std::string& post_filter_message) {
   std::vector<std::string> parts;
   parts.reserve(reasons.size());
   for (const auto& [reason, count] : reasons) {
@@ -49,6 +50,9 @@ std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::st
     }
     msg += ".";
   }
+  if (!post_filter_message.empty()) {
+    msg += " " + post_filter_message;
+  }
   return msg;
 }
 
@@ -60,32 +64,64 @@ Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& server, Schedul
 
 base::Expected<std::unique_ptr<Scheduler>, std::string> Scheduler::create(sim::Simulation& sim,
                                                                           apiserver::ApiServer& server,
-                                                                          SchedulerConfig config, Profile profile) {
+                                                                          SchedulerConfig config,
+                                                                          const std::vector<ProfileConfig>& profiles) {
+  KUBESIM_ASSERT(!profiles.empty(), "a scheduler needs at least one profile");
   std::unique_ptr<Scheduler> s(new Scheduler(sim, server, config));
-  auto fw = Framework::create(profile, default_registry(), *s);
-  if (!fw) {
-    return base::unexpected(fw.error());
+  PluginRegistry registry = default_registry();
+  for (const ProfileConfig& profile : profiles) {
+    for (const Framework& existing : s->frameworks_) {
+      if (existing.scheduler_name() == profile.scheduler_name) {
+        return base::unexpected(fmt::format("duplicate profile with scheduler name \"{}\"", profile.scheduler_name));
+      }
+    }
+    auto fw = Framework::create(profile, registry, *s);
+    if (!fw) {
+      return base::unexpected(fmt::format("profile \"{}\": {}", profile.scheduler_name, fw.error()));
+    }
+    s->frameworks_.push_back(std::move(fw.value()));
   }
-  s->framework_.emplace(std::move(fw.value()));
-  s->queue_ = std::make_unique<SchedulingQueue>(s->framework_->queue_sort(), s->config_);
+  const QueueSortPlugin& sort = s->frameworks_.front().queue_sort();
+  for (const Framework& fw : s->frameworks_) {
+    if (fw.queue_sort().name() != sort.name()) {
+      return base::unexpected(std::string("queueSort must be the same for all profiles"));
+    }
+  }
+  s->queue_ = std::make_unique<SchedulingQueue>(sort, s->config_);
   return s;
 }
 
 void Scheduler::start() {
   client_.list_and_watch(api::Kind::Node, {}, {sim::EventKind::SchedulerWatch, kNodeWatch});
+  client_.list_and_watch(api::Kind::Service, {}, {sim::EventKind::SchedulerWatch, kServiceWatch});
+  client_.list_and_watch(api::Kind::ReplicaSet, {}, {sim::EventKind::SchedulerWatch, kReplicaSetWatch});
+  client_.list_and_watch(api::Kind::PodDisruptionBudget, {}, {sim::EventKind::SchedulerWatch, kPdbWatch});
   client::WatchFilter pods;
   pods.exclude_terminal_pods = true;
   client_.list_and_watch(api::Kind::Pod, pods, {sim::EventKind::SchedulerWatch, kPodWatch});
 }
 
-bool Scheduler::is_ours(const api::Pod& pod) const { return pod.spec.scheduler_name == framework_->scheduler_name(); }
+Framework* Scheduler::framework_for(const api::Pod& pod) {
+  for (Framework& fw : frameworks_) {
+    if (fw.scheduler_name() == pod.spec.scheduler_name) {
+      return &fw;
+    }
+  }
+  return nullptr;
+}
 
 void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
   client::WatchEvent ev = client_.take_watch_event(slot);
-  if (target == kNodeWatch) {
-    on_node_event(ev);
-  } else {
-    on_pod_event(ev);
+  switch (target) {
+    case kNodeWatch:
+      on_node_event(ev);
+      break;
+    case kPodWatch:
+      on_pod_event(ev);
+      break;
+    default:
+      on_object_event(target, ev);
+      break;
   }
 }
 
@@ -95,14 +131,22 @@ void Scheduler::add_assigned(const std::shared_ptr<const api::Pod>& pod, bool as
   std::string key = key_of(*pod);
   auto it = assigned_.find(key);
   if (it != assigned_.end()) {
-    it->second.assumed = assumed;  // confirmation of an assumed pod, or an update of a bound one
-    it->second.info.pod = pod;
+    // Confirmation of an assumed pod, or an update of a bound one: refresh the cached object.
+    it->second.assumed = assumed;
+    if (NodeInfo* node = snapshot_.find(it->second.node)) {
+      if (node->remove_pod(it->second.uid)) {
+        node->add_pod(PodInfo::from(pod));
+      }
+    }
+    it->second.uid = pod->metadata.uid;
     return;
   }
-  Assigned a{pod->spec.node_name, PodInfo::from(pod), assumed};
-  auto n = node_index_.find(a.node);
-  if (n != node_index_.end()) {
-    nodes_[n->second].add_pod(a.info);
+  Assigned a{pod->spec.node_name, pod->metadata.uid, assumed};
+  if (NodeInfo* node = snapshot_.find(a.node)) {
+    node->add_pod(PodInfo::from(pod));
+  } else {
+    // Bound to a node the cache has not seen yet: remember it and account for it when the node appears.
+    pending_node_pods_[a.node].push_back(pod);
   }
   assigned_.emplace(std::move(key), std::move(a));
 }
@@ -112,11 +156,32 @@ void Scheduler::remove_assigned(const std::string& key) {
   if (it == assigned_.end()) {
     return;
   }
-  auto n = node_index_.find(it->second.node);
-  if (n != node_index_.end()) {
-    nodes_[n->second].remove_pod(it->second.info);
+  if (NodeInfo* node = snapshot_.find(it->second.node)) {
+    node->remove_pod(it->second.uid);
+  } else {
+    auto pending = pending_node_pods_.find(it->second.node);
+    if (pending != pending_node_pods_.end()) {
+      std::erase_if(pending->second, [&](const auto& p) { return p->metadata.uid == it->second.uid; });
+    }
   }
   assigned_.erase(it);
+}
+
+void Scheduler::enqueue(const std::shared_ptr<const api::Pod>& pod, bool added) {
+  Framework* fw = framework_for(*pod);
+  std::string key = key_of(*pod);
+  if (!fw->run_pre_enqueue(*pod).is_success()) {
+    // Gated (upstream keeps it among the unschedulable pods, untouched by cluster events, until an
+    // update lifts the gate).
+    queue_->remove(key);
+    gated_[key] = pod;
+    return;
+  }
+  if (gated_.erase(key) != 0 || added) {
+    queue_->add(pod, sim_.now());
+  } else {
+    queue_->update(pod, sim_.now());
+  }
 }
 
 void Scheduler::on_pod_event(const client::WatchEvent& ev) {
@@ -124,6 +189,7 @@ void Scheduler::on_pod_event(const client::WatchEvent& ev) {
   std::string key = key_of(*pod);
   if (ev.type == client::ChangeType::Deleted) {
     queue_->remove(key);
+    gated_.erase(key);
     if (assigned_.contains(key)) {
       remove_assigned(key);
       // AssignedPodDelete: freed resources may help unschedulable pods.
@@ -134,61 +200,68 @@ void Scheduler::on_pod_event(const client::WatchEvent& ev) {
   }
   if (!pod->spec.node_name.empty()) {
     queue_->remove(key);
+    gated_.erase(key);
     add_assigned(pod, false);
     return;
   }
-  if (!is_ours(*pod)) {
-    return;
+  if (framework_for(*pod) == nullptr) {
+    return;  // another scheduler's pod
   }
   if (pod->is_terminating()) {
     queue_->remove(key);
+    gated_.erase(key);
     return;
   }
-  if (ev.type == client::ChangeType::Added) {
-    queue_->add(pod, sim_.now());
-  } else {
-    queue_->update(pod, sim_.now());
-  }
+  enqueue(pod, ev.type == client::ChangeType::Added);
   on_queue_changed();
 }
 
 void Scheduler::on_node_event(const client::WatchEvent& ev) {
   auto node = ev.object.as<api::Node>();
   const std::string& name = node->metadata.name;
-  auto it = node_index_.find(name);
   if (ev.type == client::ChangeType::Deleted) {
-    if (it != node_index_.end()) {
-      std::uint32_t idx = it->second;
-      nodes_.erase(nodes_.begin() + idx);
-      node_index_.erase(it);
-      for (auto& [n, i] : node_index_) {
-        if (i > idx) {
-          --i;
-        }
-      }
-    }
+    snapshot_.remove_node(name);
     return;
   }
-  if (it == node_index_.end()) {
-    node_index_.emplace(name, static_cast<std::uint32_t>(nodes_.size()));
-    NodeInfo info;
-    info.node = node;
-    info.allocatable = Resource::from(node->status.allocatable);
-    nodes_.push_back(std::move(info));
-    // Pods bound before the node appeared in our cache.
-    for (const auto& [key, a] : assigned_) {
-      if (a.node == name) {
-        nodes_.back().add_pod(a.info);
+  bool is_new = snapshot_.find(name) == nullptr;
+  NodeInfo& info = snapshot_.upsert_node(node);
+  if (is_new) {
+    auto pending = pending_node_pods_.find(name);
+    if (pending != pending_node_pods_.end()) {
+      for (const auto& pod : pending->second) {
+        info.add_pod(PodInfo::from(pod));
       }
+      pending_node_pods_.erase(pending);
     }
-  } else {
-    NodeInfo& info = nodes_[it->second];
-    info.node = node;
-    info.allocatable = Resource::from(node->status.allocatable);
   }
   // NodeAdd / NodeUpdate: new room may help unschedulable pods.
   queue_->move_all_to_active_or_backoff(sim_.now());
   on_queue_changed();
+}
+
+void Scheduler::on_object_event(std::uint32_t target, const client::WatchEvent& ev) {
+  const std::string key = api::object_key(ev.object.meta());
+  bool deleted = ev.type == client::ChangeType::Deleted;
+  auto apply = [&](auto& map, auto ptr) {
+    if (deleted) {
+      map.erase(key);
+    } else {
+      map[key] = std::move(ptr);
+    }
+  };
+  switch (target) {
+    case kServiceWatch:
+      apply(objects_.services, ev.object.as<api::Service>());
+      break;
+    case kReplicaSetWatch:
+      apply(objects_.replica_sets, ev.object.as<api::ReplicaSet>());
+      break;
+    case kPdbWatch:
+      apply(objects_.pdbs, ev.object.as<api::PodDisruptionBudget>());
+      break;
+    default:
+      KUBESIM_ASSERT(false, "unknown scheduler watch target {}", target);
+  }
 }
 
 // --- scheduling cycle -----------------------------------------------------------------------------
@@ -255,25 +328,34 @@ void Scheduler::run_cycle() {
   }
   ++attempts_;
   QueuedPodInfo qp = std::move(*popped);
+  Framework* fw = framework_for(*qp.pod);
   PodInfo pod = PodInfo::from(qp.pod);
   AttemptResult result;
   state_.clear();
 
-  const auto num_nodes = static_cast<std::int32_t>(nodes_.size());
-  Status pre = framework_->run_pre_filter(state_, pod);
+  std::span<NodeInfo* const> nodes = snapshot_.nodes();
+  const auto num_nodes = static_cast<std::int32_t>(nodes.size());
+  Status pre = fw->run_pre_filter(state_, pod);
   std::map<std::string, std::int32_t> reasons;
   feasible_.clear();
+  failed_.clear();
   if (!pre.is_success()) {
+    // A PreFilter rejection applies to every node (upstream records it for all of them).
     for (const std::string& r : pre.reasons()) {
       reasons[r] = num_nodes;
     }
+    for (const NodeInfo* n : nodes) {
+      failed_.push_back(NodeStatus{n, pre});
+    }
   } else if (num_nodes > 0) {
-    std::int32_t to_find = num_feasible_nodes_to_find(config_.percentage_of_nodes_to_score, num_nodes);
+    std::int32_t to_find = num_feasible_nodes_to_find(
+        fw->percentage_of_nodes_to_score().value_or(config_.percentage_of_nodes_to_score), num_nodes);
     std::int32_t processed = 0;
-    for (std::int32_t i = 0; i < num_nodes; ++i) {
-      const NodeInfo& node = nodes_[(next_start_node_index_ + static_cast<std::uint32_t>(i)) % nodes_.size()];
+    const auto n = static_cast<std::uint32_t>(num_nodes);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const NodeInfo& node = *nodes[(next_start_node_index_ + i) % n];
       ++processed;
-      Status s = framework_->run_filter(state_, pod, node);
+      Status s = fw->run_filter(state_, pod, node);
       if (s.is_success()) {
         feasible_.push_back(&node);
         if (static_cast<std::int32_t>(feasible_.size()) >= to_find) {
@@ -283,24 +365,29 @@ void Scheduler::run_cycle() {
         for (const std::string& r : s.reasons()) {
           ++reasons[r];
         }
+        failed_.push_back(NodeStatus{&node, std::move(s)});
       }
     }
-    next_start_node_index_ =
-        (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % static_cast<std::uint32_t>(nodes_.size());
+    next_start_node_index_ = (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % n;
     result.nodes_evaluated = processed;
   }
   result.nodes_feasible = static_cast<std::int32_t>(feasible_.size());
 
   if (feasible_.empty()) {
+    PostFilterResult post;
+    if (num_nodes > 0) {
+      fw->run_post_filter(state_, pod, failed_, post);
+    }
     result.message = num_nodes == 0 && pre.is_success() ? std::string("no nodes available to schedule pods")
-                                                        : fit_error_message(num_nodes, reasons);
+                                                        : fit_error_message(num_nodes, reasons, post.message);
     record_unschedulable(qp, result.message);
     on_queue_changed();
   } else {
     const NodeInfo* chosen = feasible_.front();
-    if (feasible_.size() > 1 && framework_->has_score_plugins()) {
+    if (feasible_.size() > 1 && fw->has_score_plugins()) {
       totals_.resize(feasible_.size());
-      framework_->run_score(state_, pod, feasible_, totals_);
+      Status scored = fw->run_score(state_, pod, feasible_, totals_);
+      KUBESIM_ASSERT(scored.is_success(), "scoring failed: {}", scored.reasons().empty() ? "" : scored.reasons()[0]);
       // selectHost: the best total; the k-th node tied for it replaces the choice with probability 1/k.
       std::int64_t best = totals_[0];
       std::uint64_t ties = 1;
@@ -323,10 +410,19 @@ void Scheduler::run_cycle() {
     api::Pod assumed = *qp.pod;
     assumed.spec.node_name = result.node;
     add_assigned(std::make_shared<const api::Pod>(std::move(assumed)), true);
-    std::uint64_t tag = next_bind_tag_++;
-    pending_binds_.emplace(tag, PendingBind{qp, key_of(*qp.pod)});
-    current_bind_tag_ = tag;
-    framework_->run_bind(pod, result.node);
+    Status reserved = fw->run_reserve(state_, pod, result.node);
+    if (!reserved.is_success()) {
+      remove_assigned(key_of(*qp.pod));
+      result.message = reserved.reasons().empty() ? std::string("reserve failed") : reserved.reasons().front();
+      result.node.clear();
+      queue_->add_backoff(qp, sim_.now());
+      on_queue_changed();
+    } else {
+      std::uint64_t tag = next_bind_tag_++;
+      pending_binds_.emplace(tag, PendingBind{qp, key_of(*qp.pod), result.node, fw});
+      current_bind_tag_ = tag;
+      fw->run_bind(pod, result.node);
+    }
   }
   on_attempt(sim_.now(), *qp.pod, result);
   if (queue_->active_size() > 0) {
@@ -350,7 +446,9 @@ void Scheduler::handle_reply(std::uint32_t slot) {
   if (reply.code == client::ResultCode::Ok) {
     return;  // the watch event confirms the assumed pod
   }
-  // Binding failed: forget the assumed pod and retry after backoff (upstream handleBindingCycleError).
+  // Binding failed: Unreserve, forget the assumed pod and retry after backoff (handleBindingCycleError).
+  CycleState scratch;
+  pb.framework->run_unreserve(scratch, PodInfo::from(pb.queued.pod), pb.node);
   auto a = assigned_.find(pb.key);
   if (a != assigned_.end() && a->second.assumed) {
     remove_assigned(pb.key);

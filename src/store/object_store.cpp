@@ -30,6 +30,39 @@ std::string_view change_type_name(ChangeType t) {
   return "UNKNOWN";
 }
 
+namespace {
+
+template <class T>
+struct TypeTag {
+  using type = T;
+};
+using AnyTag = std::variant<TypeTag<api::Node>, TypeTag<api::Pod>, TypeTag<api::Service>, TypeTag<api::ReplicaSet>,
+                            TypeTag<api::Deployment>, TypeTag<api::PriorityClass>, TypeTag<api::PodDisruptionBudget>>;
+
+// The C++ type of a Kind, as a value to std::visit on (alternatives in Kind order).
+AnyTag type_tag(Kind kind) {
+  switch (kind) {
+    case Kind::Node:
+      return TypeTag<api::Node>{};
+    case Kind::Pod:
+      return TypeTag<api::Pod>{};
+    case Kind::Service:
+      return TypeTag<api::Service>{};
+    case Kind::ReplicaSet:
+      return TypeTag<api::ReplicaSet>{};
+    case Kind::Deployment:
+      return TypeTag<api::Deployment>{};
+    case Kind::PriorityClass:
+      return TypeTag<api::PriorityClass>{};
+    case Kind::PodDisruptionBudget:
+      return TypeTag<api::PodDisruptionBudget>{};
+  }
+  KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
+  return TypeTag<api::Pod>{};
+}
+
+}  // namespace
+
 const api::ObjectMeta& ObjectRef::meta() const {
   // Every object struct starts with `ObjectMeta metadata`, but we do not rely on layout: dispatch on kind.
   switch (kind) {
@@ -51,6 +84,23 @@ const api::ObjectMeta& ObjectRef::meta() const {
   KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
   return static_cast<const api::Pod*>(ptr.get())->metadata;
 }
+
+namespace {
+
+// A copy of an object version with another resourceVersion (a DELETED event carries the deletion's
+// revision, as upstream's watch does).
+ObjectRef with_resource_version(const ObjectRef& ref, ResourceVersion rv) {
+  return std::visit(
+      [&](auto tag) -> ObjectRef {
+        using T = typename decltype(tag)::type;
+        auto copy = std::make_shared<T>(*ref.as<T>());
+        copy->metadata.resource_version = rv;
+        return ObjectRef{ref.kind, std::move(copy)};
+      },
+      type_tag(ref.kind));
+}
+
+}  // namespace
 
 ObjectStore::ObjectStore(std::uint32_t history_window) : history_window_(std::max<std::uint32_t>(1, history_window)) {}
 
@@ -115,7 +165,7 @@ base::Expected<Change, StoreError> ObjectStore::remove(Kind kind, std::string_vi
     return base::unexpected(StoreError::Conflict);
   }
   ++rv_;
-  Change c{rv_, ChangeType::Deleted, std::move(it->second), {}};
+  Change c{rv_, ChangeType::Deleted, with_resource_version(it->second, rv_), {}};
   bucket.erase(it);
   record(c);
   return c;

@@ -1,15 +1,15 @@
 #pragma once
 
-/// Scheduler: kube-scheduler's scheduling loop over one profile (schedule_one.go), driven by simulation
-/// events instead of goroutines.
+/// Scheduler: kube-scheduler's scheduling loop (schedule_one.go), driven by simulation events instead of
+/// goroutines, with one Framework per profile (pods pick theirs by spec.schedulerName).
 ///
-/// It watches pods (non-terminal ones, like upstream's informer field selector) and nodes through the
-/// API server, keeps its cache of NodeInfo with assumed pods, and runs one scheduling cycle per
-/// EventKind::SchedulerCycle: pop the queue head, PreFilter, Filter nodes starting at the round-robin
-/// index until numFeasibleNodesToFind feasible nodes are found, Score, pick the best node (ties broken
-/// by reservoir sampling from the scheduler's seeded stream), assume the pod and bind it through the
-/// API. A pod that fits nowhere gets upstream's FitError message on its PodScheduled condition and waits
-/// in the queue for a cluster event.
+/// It watches pods (non-terminal ones, like upstream's informer field selector), nodes, Services,
+/// ReplicaSets and PodDisruptionBudgets through the API server and keeps its cache as a Snapshot with
+/// assumed pods. Each EventKind::SchedulerCycle schedules one pod: pop the queue head, PreFilter, Filter
+/// nodes from the round-robin start index until numFeasibleNodesToFind feasible nodes are found,
+/// PostFilter when none is, Score, pick the best node (ties broken by reservoir sampling from the
+/// scheduler's seeded stream), assume, Reserve and bind through the API. A pod that fits nowhere gets
+/// upstream's FitError message on its PodScheduled condition and waits in the queue for a cluster event.
 
 #include "kubesim/client/client.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
@@ -29,6 +29,9 @@ namespace kubesim::scheduler {
 /// Watch targets under EventKind::SchedulerWatch.
 inline constexpr std::uint32_t kPodWatch = 0;
 inline constexpr std::uint32_t kNodeWatch = 1;
+inline constexpr std::uint32_t kServiceWatch = 2;
+inline constexpr std::uint32_t kReplicaSetWatch = 3;
+inline constexpr std::uint32_t kPdbWatch = 4;
 
 /// The outcome of one scheduling attempt, for observers (trace, metrics).
 struct AttemptResult {
@@ -45,17 +48,22 @@ struct AttemptResult {
 std::int32_t num_feasible_nodes_to_find(std::int32_t percentage_of_nodes_to_score, std::int32_t num_all_nodes);
 
 /// Upstream FitError text: "0/N nodes are available: <count> <reason>, …." with "count reason" strings
-/// sorted. `reasons` maps each reason to the number of nodes that reported it.
-std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::string, std::int32_t>& reasons);
+/// sorted, then " " + the PostFilter message when there is one. `reasons` maps each reason to the
+/// number of nodes that reported it.
+std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::string, std::int32_t>& reasons,
+                              const std::string& post_filter_message = {});
 
 class Scheduler final : public FrameworkHandle {
  public:
-  /// Fails (returns an error message) only if the profile does not form a valid framework.
+  /// `profiles` are complete (already merged with the defaults); at least one. Fails with upstream's
+  /// message when a profile does not form a valid framework, when two profiles share a scheduler name,
+  /// or when their QueueSort plugins differ.
   static base::Expected<std::unique_ptr<Scheduler>, std::string> create(sim::Simulation& sim,
                                                                          apiserver::ApiServer& server,
-                                                                         SchedulerConfig config, Profile profile);
+                                                                         SchedulerConfig config,
+                                                                         const std::vector<ProfileConfig>& profiles);
 
-  /// Starts the pod and node informers.
+  /// Starts the informers.
   void start();
 
   // Dispatcher entry points.
@@ -65,6 +73,10 @@ class Scheduler final : public FrameworkHandle {
   void flush_backoff();
   void flush_unschedulable();
 
+  // FrameworkHandle.
+  [[nodiscard]] const Snapshot& snapshot() const override { return snapshot_; }
+  [[nodiscard]] const ClusterObjects& objects() const override { return objects_; }
+  base::Rng& rng() override { return rng_; }
   void bind_pod(const api::Pod& pod, const std::string& node_name) override;
 
   /// Fired after every scheduling attempt.
@@ -78,37 +90,46 @@ class Scheduler final : public FrameworkHandle {
 
   void on_pod_event(const client::WatchEvent& ev);
   void on_node_event(const client::WatchEvent& ev);
+  void on_object_event(std::uint32_t target, const client::WatchEvent& ev);
   /// Call after anything that may have moved pods between queues: schedules a cycle if activeQ has
   /// pods and arms the flush timers if backoffQ or unschedulablePods do.
   void on_queue_changed();
   void ensure_cycle_scheduled();
   void arm_flush_timers();
+  void enqueue(const std::shared_ptr<const api::Pod>& pod, bool added);
   void add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed);
   void remove_assigned(const std::string& key);
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
-  [[nodiscard]] bool is_ours(const api::Pod& pod) const;
+  /// The framework of the pod's profile, or nullptr when no profile has its schedulerName.
+  [[nodiscard]] Framework* framework_for(const api::Pod& pod);
 
   struct Assigned {
     std::string node;
-    PodInfo info;
+    std::string uid;
     bool assumed = false;
   };
   struct PendingBind {
     QueuedPodInfo queued;
     std::string key;
+    std::string node;
+    Framework* framework = nullptr;
   };
 
   sim::Simulation& sim_;
   client::Client client_;
   SchedulerConfig config_;
   base::Rng rng_;
-  // Both are built in create(): the queue orders pods with the framework's QueueSort plugin.
-  std::optional<Framework> framework_;
+  // Both are built in create(): the queue orders pods with the profiles' common QueueSort plugin.
+  std::vector<Framework> frameworks_;
   std::unique_ptr<SchedulingQueue> queue_;
 
-  std::vector<NodeInfo> nodes_;
-  std::unordered_map<std::string, std::uint32_t> node_index_;
-  std::unordered_map<std::string, Assigned> assigned_;
+  Snapshot snapshot_;
+  ClusterObjects objects_;
+  std::unordered_map<std::string, Assigned> assigned_;  // by "ns/name"; lookup only
+  /// Pods a PreEnqueue plugin keeps out of the queue (scheduling gates), by "ns/name".
+  std::map<std::string, std::shared_ptr<const api::Pod>> gated_;
+  /// Bound pods whose node the cache has not seen yet, by node name.
+  std::map<std::string, std::vector<std::shared_ptr<const api::Pod>>> pending_node_pods_;
   std::map<std::uint64_t, PendingBind> pending_binds_;
   std::uint64_t next_bind_tag_ = 1;
   std::uint64_t current_bind_tag_ = 0;  // the tag of the bind being issued by run_bind
@@ -121,6 +142,7 @@ class Scheduler final : public FrameworkHandle {
   // Scratch buffers reused by every cycle.
   CycleState state_;
   std::vector<const NodeInfo*> feasible_;
+  std::vector<NodeStatus> failed_;
   std::vector<std::int64_t> totals_;
 };
 

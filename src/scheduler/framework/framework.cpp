@@ -1,19 +1,147 @@
 #include "kubesim/scheduler/framework/framework.hpp"
 
-#include "kubesim/scheduler/plugins/default_binder.hpp"
-#include "kubesim/scheduler/plugins/node_resources_fit.hpp"
-#include "kubesim/scheduler/plugins/priority_sort.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace kubesim::scheduler {
 namespace {
 
+constexpr std::int64_t kMaxTotalScore = std::numeric_limits<std::int64_t>::max();
+
 bool contains(const std::vector<const Plugin*>& v, const Plugin* p) { return std::find(v.begin(), v.end(), p) != v.end(); }
 
+bool has_name(const std::vector<std::string>& v, std::string_view name) {
+  return std::find(v.begin(), v.end(), name) != v.end();
+}
+
+// Upstream's interface names, used in its error messages.
+std::string_view interface_name(ExtensionPoint p) {
+  switch (p) {
+    case ExtensionPoint::PreEnqueue:
+      return "PreEnqueuePlugin";
+    case ExtensionPoint::QueueSort:
+      return "QueueSortPlugin";
+    case ExtensionPoint::PreFilter:
+      return "PreFilterPlugin";
+    case ExtensionPoint::Filter:
+      return "FilterPlugin";
+    case ExtensionPoint::PostFilter:
+      return "PostFilterPlugin";
+    case ExtensionPoint::PreScore:
+      return "PreScorePlugin";
+    case ExtensionPoint::Score:
+      return "ScorePlugin";
+    case ExtensionPoint::Reserve:
+      return "ReservePlugin";
+    case ExtensionPoint::Permit:
+      return "PermitPlugin";
+    case ExtensionPoint::PreBind:
+      return "PreBindPlugin";
+    case ExtensionPoint::Bind:
+      return "BindPlugin";
+    case ExtensionPoint::PostBind:
+      return "PostBindPlugin";
+    case ExtensionPoint::MultiPoint:
+      return "MultiPoint";
+  }
+  return "Plugin";
+}
+
+// Whether a plugin implements the interface of an extension point. Permit, PreBind and PostBind have
+// no in-tree implementation in kubesim yet, so nothing implements them.
+bool implements(Plugin* p, ExtensionPoint point) {
+  switch (point) {
+    case ExtensionPoint::PreEnqueue:
+      return dynamic_cast<PreEnqueuePlugin*>(p) != nullptr;
+    case ExtensionPoint::QueueSort:
+      return dynamic_cast<QueueSortPlugin*>(p) != nullptr;
+    case ExtensionPoint::PreFilter:
+      return dynamic_cast<PreFilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::Filter:
+      return dynamic_cast<FilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::PostFilter:
+      return dynamic_cast<PostFilterPlugin*>(p) != nullptr;
+    case ExtensionPoint::PreScore:
+      return dynamic_cast<PreScorePlugin*>(p) != nullptr;
+    case ExtensionPoint::Score:
+      return dynamic_cast<ScorePlugin*>(p) != nullptr;
+    case ExtensionPoint::Reserve:
+      return dynamic_cast<ReservePlugin*>(p) != nullptr;
+    case ExtensionPoint::Bind:
+      return dynamic_cast<BindPlugin*>(p) != nullptr;
+    case ExtensionPoint::Permit:
+    case ExtensionPoint::PreBind:
+    case ExtensionPoint::PostBind:
+    case ExtensionPoint::MultiPoint:
+      return false;
+  }
+  return false;
+}
+
+// Upstream mergePluginSet (apis/config/v1/default_plugins.go).
+PluginSet merge_plugin_set(const PluginSet& defaults, const PluginSet& custom) {
+  PluginSet out;
+  out.disabled = custom.disabled;
+  std::vector<bool> replaced(custom.enabled.size(), false);
+  if (!has_name(custom.disabled, "*")) {
+    for (const PluginRef& d : defaults.enabled) {
+      if (has_name(custom.disabled, d.name)) {
+        continue;
+      }
+      PluginRef entry = d;
+      for (std::size_t i = 0; i < custom.enabled.size(); ++i) {
+        if (custom.enabled[i].name == d.name) {
+          entry = custom.enabled[i];  // re-configured in place, keeping the default's position
+          replaced[i] = true;
+          break;
+        }
+      }
+      out.enabled.push_back(entry);
+    }
+  }
+  for (std::size_t i = 0; i < custom.enabled.size(); ++i) {
+    if (!replaced[i]) {
+      out.enabled.push_back(custom.enabled[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string_view extension_point_key(ExtensionPoint p) {
+  switch (p) {
+    case ExtensionPoint::PreEnqueue:
+      return "preEnqueue";
+    case ExtensionPoint::QueueSort:
+      return "queueSort";
+    case ExtensionPoint::PreFilter:
+      return "preFilter";
+    case ExtensionPoint::Filter:
+      return "filter";
+    case ExtensionPoint::PostFilter:
+      return "postFilter";
+    case ExtensionPoint::PreScore:
+      return "preScore";
+    case ExtensionPoint::Score:
+      return "score";
+    case ExtensionPoint::Reserve:
+      return "reserve";
+    case ExtensionPoint::Permit:
+      return "permit";
+    case ExtensionPoint::PreBind:
+      return "preBind";
+    case ExtensionPoint::Bind:
+      return "bind";
+    case ExtensionPoint::PostBind:
+      return "postBind";
+    case ExtensionPoint::MultiPoint:
+      return "multiPoint";
+  }
+  return "";
+}
 
 void PluginRegistry::add(std::string name, Factory factory) {
   auto [it, inserted] = factories_.emplace(std::move(name), std::move(factory));
@@ -33,72 +161,218 @@ std::vector<std::string> PluginRegistry::names() const {
   return out;
 }
 
-PluginRegistry default_registry() {
-  PluginRegistry r;
-  r.add(std::string(PrioritySort::kName), [](FrameworkHandle&) { return std::make_unique<PrioritySort>(); });
-  r.add(std::string(NodeResourcesFit::kName), [](FrameworkHandle&) { return std::make_unique<NodeResourcesFit>(); });
-  r.add(std::string(DefaultBinder::kName),
-        [](FrameworkHandle& h) { return std::make_unique<DefaultBinder>(h); });
-  return r;
+ProfileConfig merge_with_defaults(const ProfileConfig& custom) {
+  ProfileConfig defaults = default_profile();
+  ProfileConfig out = custom;
+  for (std::size_t i = 0; i < kExtensionPointCount; ++i) {
+    out.plugins[i] = merge_plugin_set(defaults.plugins[i], custom.plugins[i]);
+  }
+  return out;
 }
 
-Profile default_profile() {
-  Profile p;
-  p.plugins = {{std::string(PrioritySort::kName), 1},
-               {std::string(NodeResourcesFit::kName), 1},
-               {std::string(DefaultBinder::kName), 1}};
-  return p;
-}
-
-base::Expected<Framework, std::string> Framework::create(const Profile& profile, const PluginRegistry& registry,
+base::Expected<Framework, std::string> Framework::create(const ProfileConfig& profile, const PluginRegistry& registry,
                                                          FrameworkHandle& handle) {
   Framework fw;
   fw.scheduler_name_ = profile.scheduler_name;
-  for (const Profile::Entry& e : profile.plugins) {
-    const PluginRegistry::Factory* factory = registry.find(e.name);
+  fw.percentage_ = profile.percentage_of_nodes_to_score;
+
+  // Instantiate every plugin enabled anywhere, once, in first-mention order.
+  std::vector<std::string> needed;
+  for (const PluginSet& set : profile.plugins) {
+    for (const PluginRef& ref : set.enabled) {
+      if (!has_name(needed, ref.name)) {
+        needed.push_back(ref.name);
+      }
+    }
+  }
+  std::map<std::string, Plugin*, std::less<>> by_name;
+  for (const std::string& name : needed) {
+    const PluginRegistry::Factory* factory = registry.find(name);
     if (factory == nullptr) {
       std::string valid;
       for (const std::string& n : registry.names()) {
         valid += (valid.empty() ? "" : ", ") + n;
       }
-      return base::unexpected(fmt::format("plugin \"{}\" does not exist (valid plugins: {})", e.name, valid));
+      return base::unexpected(fmt::format("plugin \"{}\" does not exist (valid plugins: {})", name, valid));
     }
-    std::unique_ptr<Plugin> plugin = (*factory)(handle);
-    Plugin* p = plugin.get();
-    fw.owned_.push_back(std::move(plugin));
-    if (auto* qs = dynamic_cast<QueueSortPlugin*>(p)) {
-      if (fw.queue_sort_ != nullptr) {
-        return base::unexpected(std::string("only one QueueSort plugin can be enabled"));
+    auto it = profile.plugin_config.find(name);
+    const PluginArgs args = it == profile.plugin_config.end() ? PluginArgs{} : it->second;
+    auto plugin = (*factory)(args, handle);
+    if (!plugin) {
+      return base::unexpected(fmt::format("initializing plugin \"{}\": {}", name, plugin.error()));
+    }
+    by_name[name] = plugin.value().get();
+    fw.owned_.push_back(std::move(plugin.value()));
+  }
+
+  // Each extension point: its own enabled plugins, then MultiPoint expansion (upstream
+  // expandMultiPointPlugins): overrides keep their explicit position first, then MultiPoint plugins,
+  // then the remaining explicit ones.
+  std::array<std::vector<Plugin*>, kExtensionPointCount> lists;
+  const PluginSet& multi = profile.at(ExtensionPoint::MultiPoint);
+  for (std::size_t i = 0; i + 1 < kExtensionPointCount; ++i) {
+    auto point = static_cast<ExtensionPoint>(i);
+    const PluginSet& set = profile.plugins[i];
+    std::vector<std::string> explicit_names;
+    for (const PluginRef& ref : set.enabled) {
+      Plugin* p = by_name.at(ref.name);
+      if (!implements(p, point)) {
+        return base::unexpected(fmt::format("plugin \"{}\" does not extend {} plugin", ref.name, interface_name(point)));
       }
-      fw.queue_sort_ = qs;
-    }
-    if (auto* x = dynamic_cast<PreFilterPlugin*>(p)) {
-      fw.pre_filter_.push_back(x);
-    }
-    if (auto* x = dynamic_cast<FilterPlugin*>(p)) {
-      fw.filter_.push_back(x);
-    }
-    if (auto* x = dynamic_cast<PreScorePlugin*>(p)) {
-      fw.pre_score_.push_back(x);
-    }
-    if (auto* x = dynamic_cast<ScorePlugin*>(p)) {
-      if (e.weight <= 0) {
-        return base::unexpected(
-            fmt::format("score plugin \"{}\" is not expected to have a non-positive weight", e.name));
+      if (has_name(explicit_names, ref.name)) {
+        return base::unexpected(fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
       }
-      fw.score_.push_back({x, e.weight});
+      explicit_names.push_back(ref.name);
     }
-    if (auto* x = dynamic_cast<BindPlugin*>(p)) {
-      fw.bind_.push_back(x);
+    std::vector<std::string> multi_names;
+    std::vector<std::string> overrides;
+    if (!has_name(set.disabled, "*")) {
+      for (const PluginRef& ref : multi.enabled) {
+        Plugin* p = by_name.at(ref.name);
+        if (!implements(p, point) || has_name(set.disabled, ref.name)) {
+          continue;
+        }
+        if (has_name(explicit_names, ref.name)) {
+          overrides.push_back(ref.name);
+          continue;
+        }
+        if (has_name(multi_names, ref.name)) {
+          return base::unexpected(fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
+        }
+        multi_names.push_back(ref.name);
+      }
+    }
+    std::vector<Plugin*>& list = lists[i];
+    for (const std::string& n : explicit_names) {
+      if (has_name(overrides, n)) {
+        list.push_back(by_name.at(n));
+      }
+    }
+    for (const std::string& n : multi_names) {
+      list.push_back(by_name.at(n));
+    }
+    for (const std::string& n : explicit_names) {
+      if (!has_name(overrides, n)) {
+        list.push_back(by_name.at(n));
+      }
     }
   }
-  if (fw.queue_sort_ == nullptr) {
-    return base::unexpected(std::string("no queue sort plugin is enabled"));
+
+  auto list_of = [&](ExtensionPoint p) -> const std::vector<Plugin*>& { return lists[static_cast<std::size_t>(p)]; };
+  if (list_of(ExtensionPoint::QueueSort).size() != 1) {
+    return base::unexpected(fmt::format(
+        "only one queue sort plugin required for profile with scheduler name \"{}\", but got {}", profile.scheduler_name,
+        list_of(ExtensionPoint::QueueSort).size()));
   }
-  if (fw.bind_.empty()) {
-    return base::unexpected(std::string("at least one bind plugin is needed"));
+  if (list_of(ExtensionPoint::Bind).empty()) {
+    return base::unexpected(
+        fmt::format("at least one bind plugin is needed for profile with scheduler name \"{}\"", profile.scheduler_name));
+  }
+  fw.queue_sort_ = dynamic_cast<QueueSortPlugin*>(list_of(ExtensionPoint::QueueSort).front());
+  for (Plugin* p : list_of(ExtensionPoint::PreEnqueue)) {
+    fw.pre_enqueue_.push_back(dynamic_cast<PreEnqueuePlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::PreFilter)) {
+    fw.pre_filter_.push_back(dynamic_cast<PreFilterPlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::Filter)) {
+    fw.filter_.push_back(dynamic_cast<FilterPlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::PostFilter)) {
+    fw.post_filter_.push_back(dynamic_cast<PostFilterPlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::PreScore)) {
+    fw.pre_score_.push_back(dynamic_cast<PreScorePlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::Reserve)) {
+    fw.reserve_.push_back(dynamic_cast<ReservePlugin*>(p));
+  }
+  for (Plugin* p : list_of(ExtensionPoint::Bind)) {
+    fw.bind_.push_back(dynamic_cast<BindPlugin*>(p));
+  }
+
+  // Score weights (getScoreWeights): the Score point's own entries take precedence over MultiPoint's;
+  // 0 means 1; the total must not overflow.
+  std::map<std::string, std::int64_t, std::less<>> weights;
+  std::vector<PluginRef> weighted = profile.at(ExtensionPoint::Score).enabled;
+  weighted.insert(weighted.end(), multi.enabled.begin(), multi.enabled.end());
+  std::int64_t total = 0;
+  for (const PluginRef& ref : weighted) {
+    if (!implements(by_name.at(ref.name), ExtensionPoint::Score) || weights.contains(ref.name)) {
+      continue;
+    }
+    if (ref.weight < 0) {
+      return base::unexpected(fmt::format("score plugin \"{}\" is not expected to have a negative weight", ref.name));
+    }
+    std::int64_t w = ref.weight == 0 ? 1 : ref.weight;
+    if (w * kMaxNodeScore > kMaxTotalScore - total) {
+      return base::unexpected(std::string("total score of Score plugins could overflow"));
+    }
+    total += w * kMaxNodeScore;
+    weights[ref.name] = w;
+  }
+  for (Plugin* p : list_of(ExtensionPoint::Score)) {
+    auto it = weights.find(p->name());
+    fw.score_.push_back({dynamic_cast<ScorePlugin*>(p), it == weights.end() ? 1 : it->second});
   }
   return fw;
+}
+
+std::vector<std::string> Framework::plugin_names(ExtensionPoint p) const {
+  std::vector<std::string> out;
+  auto add = [&](const auto& list) {
+    for (const auto* plugin : list) {
+      out.emplace_back(plugin->name());
+    }
+  };
+  switch (p) {
+    case ExtensionPoint::PreEnqueue:
+      add(pre_enqueue_);
+      break;
+    case ExtensionPoint::QueueSort:
+      out.emplace_back(queue_sort_->name());
+      break;
+    case ExtensionPoint::PreFilter:
+      add(pre_filter_);
+      break;
+    case ExtensionPoint::Filter:
+      add(filter_);
+      break;
+    case ExtensionPoint::PostFilter:
+      add(post_filter_);
+      break;
+    case ExtensionPoint::PreScore:
+      add(pre_score_);
+      break;
+    case ExtensionPoint::Score:
+      for (const WeightedScore& ws : score_) {
+        out.emplace_back(ws.plugin->name());
+      }
+      break;
+    case ExtensionPoint::Reserve:
+      add(reserve_);
+      break;
+    case ExtensionPoint::Bind:
+      add(bind_);
+      break;
+    case ExtensionPoint::Permit:
+    case ExtensionPoint::PreBind:
+    case ExtensionPoint::PostBind:
+    case ExtensionPoint::MultiPoint:
+      break;
+  }
+  return out;
+}
+
+Status Framework::run_pre_enqueue(const api::Pod& pod) {
+  for (PreEnqueuePlugin* p : pre_enqueue_) {
+    Status s = p->pre_enqueue(pod);
+    if (!s.is_success()) {
+      s.set_plugin(p->name());
+      return s;
+    }
+  }
+  return Status::success();
 }
 
 Status Framework::run_pre_filter(CycleState& state, const PodInfo& pod) {
@@ -131,8 +405,22 @@ Status Framework::run_filter(const CycleState& state, const PodInfo& pod, const 
   return Status::success();
 }
 
+Status Framework::run_post_filter(CycleState& state, const PodInfo& pod, std::span<const NodeStatus> statuses,
+                                  PostFilterResult& result) {
+  Status last(Code::Unschedulable, "no PostFilter plugin");
+  for (PostFilterPlugin* p : post_filter_) {
+    Status s = p->post_filter(state, pod, statuses, result);
+    s.set_plugin(p->name());
+    if (s.is_success() || s.code() != Code::Unschedulable) {
+      return s;
+    }
+    last = s;
+  }
+  return last;
+}
+
 Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
-                            std::span<std::int64_t> totals) {
+                            std::span<std::int64_t> totals, std::vector<std::vector<PluginScore>>* explain) {
   skipped_scores_.clear();
   for (PreScorePlugin* p : pre_score_) {
     Status s = p->pre_score(state, pod, nodes);
@@ -144,7 +432,11 @@ Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<con
     }
   }
   std::fill(totals.begin(), totals.end(), 0);
+  if (explain != nullptr) {
+    explain->assign(nodes.size(), {});
+  }
   scratch_.resize(nodes.size());
+  std::vector<std::int64_t> raw;
   for (const WeightedScore& ws : score_) {
     if (!skipped_scores_.empty() && contains(skipped_scores_, ws.plugin)) {
       continue;
@@ -152,16 +444,46 @@ Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<con
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       scratch_[i] = ws.plugin->score(state, pod, *nodes[i]);
     }
+    if (explain != nullptr) {
+      raw.assign(scratch_.begin(), scratch_.end());
+    }
     if (ws.plugin->has_normalize()) {
       ws.plugin->normalize_score(state, pod, scratch_);
     }
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      KUBESIM_ASSERT(scratch_[i] >= kMinNodeScore && scratch_[i] <= kMaxNodeScore, "plugin {} scored {} outside [0,100]",
-                     ws.plugin->name(), scratch_[i]);
+      if (scratch_[i] < kMinNodeScore || scratch_[i] > kMaxNodeScore) {
+        // Upstream returns an error status for out-of-range normalized scores.
+        return Status(Code::Error, fmt::format("plugin \"{}\" returns an invalid score {}, it should in the range of "
+                                               "[{}, {}] after normalizing",
+                                               ws.plugin->name(), scratch_[i], kMinNodeScore, kMaxNodeScore));
+      }
       totals[i] += scratch_[i] * ws.weight;
+      if (explain != nullptr) {
+        (*explain)[i].push_back(PluginScore{ws.plugin->name(), raw[i], scratch_[i], ws.weight});
+      }
     }
   }
   return Status::success();
+}
+
+Status Framework::run_reserve(CycleState& state, const PodInfo& pod, const std::string& node_name) {
+  for (std::size_t i = 0; i < reserve_.size(); ++i) {
+    Status s = reserve_[i]->reserve(state, pod, node_name);
+    if (!s.is_success()) {
+      s.set_plugin(reserve_[i]->name());
+      for (std::size_t j = i + 1; j-- > 0;) {
+        reserve_[j]->unreserve(state, pod, node_name);
+      }
+      return s;
+    }
+  }
+  return Status::success();
+}
+
+void Framework::run_unreserve(CycleState& state, const PodInfo& pod, const std::string& node_name) {
+  for (auto it = reserve_.rbegin(); it != reserve_.rend(); ++it) {
+    (*it)->unreserve(state, pod, node_name);
+  }
 }
 
 Status Framework::run_bind(const PodInfo& pod, const std::string& node_name) {

@@ -22,7 +22,46 @@ std::int64_t non_zero(const api::ResourceList& requests, std::string_view name, 
   return v ? *v : dflt;
 }
 
+AffinityTerm make_term(const api::Pod& owner, const api::PodAffinityTerm& t) {
+  AffinityTerm term;
+  term.topology_key = t.topology_key;
+  term.namespace_selector = t.namespace_selector;
+  if (t.namespaces.empty() && !t.namespace_selector) {
+    term.namespaces.push_back(owner.metadata.namespace_);
+  } else {
+    term.namespaces = t.namespaces;
+  }
+  term.selector = t.label_selector;
+  // matchLabelKeys / mismatchLabelKeys: merged with the owner's values (keys the owner lacks are
+  // ignored), as the API server does on admission since v1.31.
+  if (term.selector) {
+    for (const std::string& key : t.match_label_keys) {
+      if (const std::string* v = owner.metadata.labels.find(key)) {
+        term.selector->match_expressions.push_back({key, api::SelectorOperator::In, {*v}});
+      }
+    }
+    for (const std::string& key : t.mismatch_label_keys) {
+      if (const std::string* v = owner.metadata.labels.find(key)) {
+        term.selector->match_expressions.push_back({key, api::SelectorOperator::NotIn, {*v}});
+      }
+    }
+  }
+  return term;
+}
+
 }  // namespace
+
+bool AffinityTerm::matches(const api::Pod& pod) const {
+  const std::string& ns = pod.metadata.namespace_;
+  bool ns_ok = std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
+  if (!ns_ok && namespace_selector) {
+    // kubesim does not model Namespace objects: each namespace carries only the label that
+    // kube-apiserver sets on every namespace.
+    api::StringMap ns_labels{{"kubernetes.io/metadata.name", ns}};
+    ns_ok = namespace_selector->matches(ns_labels);
+  }
+  return ns_ok && selector && selector->matches(pod.metadata.labels);
+}
 
 Resource Resource::from(const api::ResourceList& list) {
   Resource r;
@@ -40,6 +79,22 @@ Resource Resource::from(const api::ResourceList& list) {
     }
   }
   return r;
+}
+
+std::int64_t Resource::get(std::string_view name) const {
+  if (name == api::kResourceCpu) {
+    return milli_cpu;
+  }
+  if (name == api::kResourceMemory) {
+    return memory;
+  }
+  if (name == api::kResourceEphemeralStorage) {
+    return ephemeral_storage;
+  }
+  if (name == api::kResourcePods) {
+    return allowed_pod_number;
+  }
+  return scalar(name);
 }
 
 std::int64_t Resource::scalar(std::string_view name) const {
@@ -101,22 +156,101 @@ PodInfo PodInfo::from(std::shared_ptr<const api::Pod> pod) {
   };
   info.non_zero_milli_cpu = nz(api::kResourceCpu, kDefaultMilliCpuRequest);
   info.non_zero_memory = nz(api::kResourceMemory, kDefaultMemoryRequest);
+  if (spec.affinity) {
+    if (const auto& pa = spec.affinity->pod_affinity) {
+      for (const api::PodAffinityTerm& t : pa->required) {
+        info.required_affinity_terms.push_back(make_term(*pod, t));
+      }
+      for (const api::WeightedPodAffinityTerm& w : pa->preferred) {
+        info.preferred_affinity_terms.push_back({make_term(*pod, w.term), w.weight});
+      }
+    }
+    if (const auto& anti = spec.affinity->pod_anti_affinity) {
+      for (const api::PodAffinityTerm& t : anti->required) {
+        info.required_anti_affinity_terms.push_back(make_term(*pod, t));
+      }
+      for (const api::WeightedPodAffinityTerm& w : anti->preferred) {
+        info.preferred_anti_affinity_terms.push_back({make_term(*pod, w.term), w.weight});
+      }
+    }
+  }
   info.pod = std::move(pod);
   return info;
+}
+
+void NodeInfo::set_node(std::shared_ptr<const api::Node> n) {
+  node = std::move(n);
+  allocatable = Resource::from(node->status.allocatable);
+  images.clear();
+  for (const api::ContainerImage& img : node->status.images) {
+    for (const std::string& name : img.names) {
+      images.push_back(ImageState{normalized_image_name(name), img.size_bytes});
+    }
+  }
+  std::sort(images.begin(), images.end(), [](const ImageState& a, const ImageState& b) { return a.name < b.name; });
+  images.erase(std::unique(images.begin(), images.end(),
+                           [](const ImageState& a, const ImageState& b) { return a.name == b.name; }),
+               images.end());
 }
 
 void NodeInfo::add_pod(const PodInfo& p) {
   requested.add(p.requests);
   non_zero_milli_cpu += p.non_zero_milli_cpu;
   non_zero_memory += p.non_zero_memory;
-  ++pod_count;
+  pods_with_affinity += p.has_affinity() ? 1 : 0;
+  pods_with_required_anti_affinity += p.has_required_anti_affinity() ? 1 : 0;
+  for (HostPort& hp : host_ports_of(p.pod->spec)) {
+    used_ports.push_back(std::move(hp));
+  }
+  pods.push_back(p);
 }
 
-void NodeInfo::remove_pod(const PodInfo& p) {
-  requested.subtract(p.requests);
-  non_zero_milli_cpu -= p.non_zero_milli_cpu;
-  non_zero_memory -= p.non_zero_memory;
-  --pod_count;
+bool NodeInfo::remove_pod(const std::string& uid) {
+  auto it = std::find_if(pods.begin(), pods.end(), [&](const PodInfo& p) { return p.pod->metadata.uid == uid; });
+  if (it == pods.end()) {
+    return false;
+  }
+  requested.subtract(it->requests);
+  non_zero_milli_cpu -= it->non_zero_milli_cpu;
+  non_zero_memory -= it->non_zero_memory;
+  pods_with_affinity -= it->has_affinity() ? 1 : 0;
+  pods_with_required_anti_affinity -= it->has_required_anti_affinity() ? 1 : 0;
+  for (const HostPort& hp : host_ports_of(it->pod->spec)) {
+    auto used = std::find(used_ports.begin(), used_ports.end(), hp);
+    if (used != used_ports.end()) {
+      used_ports.erase(used);
+    }
+  }
+  pods.erase(it);
+  return true;
+}
+
+std::vector<HostPort> host_ports_of(const api::PodSpec& spec) {
+  std::vector<HostPort> out;
+  auto visit = [&](const api::Container& c) {
+    for (const api::ContainerPort& p : c.ports) {
+      if (p.host_port > 0) {
+        out.push_back(HostPort{p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.protocol.empty() ? "TCP" : p.protocol,
+                               p.host_port});
+      }
+    }
+  };
+  // Init containers hold their ports only while they run, except sidecars, which run alongside.
+  for (const api::Container& c : spec.init_containers) {
+    if (c.is_sidecar()) {
+      visit(c);
+    }
+  }
+  std::for_each(spec.containers.begin(), spec.containers.end(), visit);
+  return out;
+}
+
+std::string normalized_image_name(const std::string& image) {
+  auto slash = image.rfind('/');
+  auto colon = image.rfind(':');
+  bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+  bool has_digest = image.find('@') != std::string::npos;
+  return has_tag || has_digest ? image : image + ":latest";
 }
 
 }  // namespace kubesim::scheduler

@@ -1,10 +1,190 @@
 #include "kubesim/scheduler/plugins/node_resources_fit.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+
 namespace kubesim::scheduler {
+namespace {
+
+constexpr std::string_view kPreScoreStateKey = "PreScoreNodeResourcesFit";
+constexpr std::int64_t kMaxUtilization = 100;
+constexpr std::int32_t kMaxCustomPriorityScore = 10;
+
+struct PreScoreState final : StateData {
+  std::vector<std::int64_t> pod_requests;
+};
+
+std::string_view args_type_name(const PluginArgs& a) {
+  static constexpr std::string_view kNames[] = {"<nil>",
+                                                "NodeResourcesFitArgs",
+                                                "NodeResourcesBalancedAllocationArgs",
+                                                "InterPodAffinityArgs",
+                                                "PodTopologySpreadArgs",
+                                                "NodeAffinityArgs",
+                                                "DefaultPreemptionArgs"};
+  return kNames[a.index()];
+}
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// IsQualifiedName's name part: at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends.
+bool is_qualified_name_part(std::string_view s) {
+  if (s.empty() || s.size() > 63 || !is_alnum(s.front()) || !is_alnum(s.back())) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+// A DNS-1123 subdomain: at most 253 of [a-z0-9-.], alphanumeric at both ends.
+bool is_dns_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) {
+    return false;
+  }
+  auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  return lower_alnum(s.front()) && lower_alnum(s.back()) &&
+         std::all_of(s.begin(), s.end(), [&](char c) { return lower_alnum(c) || c == '-' || c == '.'; });
+}
+
+// metav1validation.ValidateLabelName → validation.IsQualifiedName.
+void validate_label_name(const std::string& name, const std::string& path, std::vector<std::string>& errs) {
+  auto slash = name.find('/');
+  std::string_view prefix;
+  std::string_view part = name;
+  if (slash != std::string::npos) {
+    prefix = std::string_view(name).substr(0, slash);
+    part = std::string_view(name).substr(slash + 1);
+    if (!is_dns_subdomain(prefix)) {
+      errs.push_back(fmt::format("{}: Invalid value: \"{}\": prefix part a lowercase RFC 1123 subdomain must consist "
+                                 "of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+                                 "alphanumeric character",
+                                 path, name));
+    }
+  }
+  if (!is_qualified_name_part(part)) {
+    errs.push_back(fmt::format("{}: Invalid value: \"{}\": name part must consist of alphanumeric characters, '-', "
+                               "'_' or '.', and must start and end with an alphanumeric character",
+                               path, name));
+  }
+}
+
+// v1helper.IsExtendedResourceName: not native and not a quota "requests." name.
+bool is_extended_resource(std::string_view name) {
+  return !api::ResourceList::is_native(name) && !name.starts_with("requests.");
+}
+
+// schedutil.IsScalarResourceName: everything NodeInfo keeps in ScalarResources (extended, hugepages,
+// prefixed native, attachable volumes), i.e. anything but cpu, memory, ephemeral-storage and pods.
+bool is_scalar_resource(std::string_view name) {
+  return name != api::kResourceCpu && name != api::kResourceMemory && name != api::kResourceEphemeralStorage &&
+         name != api::kResourcePods;
+}
+
+bool has_scalar(const Resource& r, std::string_view name) {
+  return std::any_of(r.scalars.begin(), r.scalars.end(), [&](const auto& e) { return e.first == name; });
+}
+
+}  // namespace
+
+NodeResourcesFitArgs NodeResourcesFit::with_defaults(NodeResourcesFitArgs args) {
+  if (args.resources.empty()) {
+    args.resources = {{"cpu", 1}, {"memory", 1}};
+  }
+  for (ResourceSpec& r : args.resources) {
+    if (r.weight == 0) {
+      r.weight = 1;
+    }
+  }
+  return args;
+}
+
+std::string NodeResourcesFit::validate(const NodeResourcesFitArgs& args) {
+  std::vector<std::string> errs;
+  for (std::size_t i = 0; i < args.ignored_resources.size(); ++i) {
+    validate_label_name(args.ignored_resources[i], fmt::format("ignoredResources[{}]", i), errs);
+  }
+  for (std::size_t i = 0; i < args.ignored_resource_groups.size(); ++i) {
+    const std::string& group = args.ignored_resource_groups[i];
+    const std::string path = fmt::format("ignoredResourceGroups[{}]", i);
+    if (group.find('/') != std::string::npos) {
+      errs.push_back(fmt::format("{}: Invalid value: \"{}\": resource group name can't contain '/'", path, group));
+    }
+    validate_label_name(group, path, errs);
+  }
+  for (std::size_t i = 0; i < args.resources.size(); ++i) {
+    const ResourceSpec& r = args.resources[i];
+    if (r.weight <= 0 || r.weight > 100) {
+      errs.push_back(fmt::format(
+          "scoringStrategy.resources[{}].weight: Invalid value: {}: resource weight of {} not in valid range (0, 100]",
+          i, r.weight, r.name));
+    }
+  }
+  if (args.scoring_strategy == ScoringStrategyType::RequestedToCapacityRatio) {
+    const auto& shape = args.shape;
+    if (shape.empty()) {
+      errs.emplace_back("scoringStrategy.shape: Required value: at least one point must be specified");
+    } else {
+      for (std::size_t i = 1; i < shape.size(); ++i) {
+        if (shape[i - 1].utilization >= shape[i].utilization) {
+          errs.push_back(fmt::format(
+              "scoringStrategy.shape[{}].utilization: Invalid value: {}: values must be sorted in increasing order", i,
+              shape[i].utilization));
+          break;
+        }
+      }
+      for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (shape[i].utilization < 0 || shape[i].utilization > kMaxUtilization) {
+          errs.push_back(fmt::format("scoringStrategy.shape[{}].utilization: Invalid value: {}: not in valid range "
+                                     "[0, 100]",
+                                     i, shape[i].utilization));
+        }
+        if (shape[i].score < 0 || shape[i].score > kMaxCustomPriorityScore) {
+          errs.push_back(fmt::format("scoringStrategy.shape[{}].score: Invalid value: {}: not in valid range [0, 10]",
+                                     i, shape[i].score));
+        }
+      }
+    }
+  }
+  if (errs.empty()) {
+    return {};
+  }
+  return errs.size() == 1 ? errs.front() : fmt::format("[{}]", fmt::join(errs, ", "));
+}
+
+base::Expected<std::unique_ptr<Plugin>, std::string> NodeResourcesFit::create(const PluginArgs& args,
+                                                                              FrameworkHandle& /*handle*/) {
+  if (std::holds_alternative<std::monostate>(args)) {
+    return std::unique_ptr<Plugin>(std::make_unique<NodeResourcesFit>());
+  }
+  const auto* a = std::get_if<NodeResourcesFitArgs>(&args);
+  if (a == nullptr) {
+    return base::unexpected(
+        fmt::format("want args to be of type NodeResourcesFitArgs, got *config.{}", args_type_name(args)));
+  }
+  NodeResourcesFitArgs defaulted = with_defaults(*a);
+  if (std::string err = validate(defaulted); !err.empty()) {
+    return base::unexpected(std::move(err));
+  }
+  return std::unique_ptr<Plugin>(std::make_unique<NodeResourcesFit>(std::move(defaulted)));
+}
+
+NodeResourcesFit::NodeResourcesFit() : NodeResourcesFit(NodeResourcesFitArgs{}) {}
+
+NodeResourcesFit::NodeResourcesFit(NodeResourcesFitArgs args) : args_(std::move(args)) {
+  // MaxCustomPriorityScore (10) may differ from MaxNodeScore (100): scale the shape's scores.
+  for (const UtilizationShapePoint& p : args_.shape) {
+    scaled_shape_.push_back(
+        {p.utilization, p.score * static_cast<std::int32_t>(kMaxNodeScore / kMaxCustomPriorityScore)});
+  }
+}
+
+Status NodeResourcesFit::pre_filter(CycleState& /*state*/, const PodInfo& /*pod*/) { return Status::success(); }
 
 Status NodeResourcesFit::filter(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
   std::vector<std::string> reasons;
-  if (node.pod_count + 1 > node.allocatable.allowed_pod_number) {
+  if (node.pod_count() + 1 > node.allocatable.allowed_pod_number) {
     reasons.emplace_back("Too many pods");
   }
   const Resource& req = pod.requests;
@@ -20,14 +200,116 @@ Status NodeResourcesFit::filter(const CycleState& /*state*/, const PodInfo& pod,
     reasons.emplace_back("Insufficient ephemeral-storage");
   }
   for (const auto& [name, amount] : req.scalars) {
-    if (amount > 0 && amount > alloc.scalar(name) - used.scalar(name)) {
+    if (amount == 0) {
+      continue;
+    }
+    if (is_extended_resource(name)) {
+      const std::string_view group = std::string_view(name).substr(0, name.find('/'));
+      const auto& ignored = args_.ignored_resources;
+      const auto& groups = args_.ignored_resource_groups;
+      if (std::find(ignored.begin(), ignored.end(), name) != ignored.end() ||
+          std::find(groups.begin(), groups.end(), group) != groups.end()) {
+        continue;
+      }
+    }
+    if (amount > alloc.scalar(name) - used.scalar(name)) {
       reasons.push_back("Insufficient " + name);
     }
   }
   if (reasons.empty()) {
     return Status::success();
   }
-  return Status(Code::Unschedulable, std::move(reasons));
+  return {Code::Unschedulable, std::move(reasons)};
+}
+
+std::vector<std::int64_t> NodeResourcesFit::pod_requests(const PodInfo& pod) const {
+  std::vector<std::int64_t> out;
+  out.reserve(args_.resources.size());
+  for (const ResourceSpec& r : args_.resources) {
+    if (r.name == api::kResourceCpu) {
+      out.push_back(pod.non_zero_milli_cpu);
+    } else if (r.name == api::kResourceMemory) {
+      out.push_back(pod.non_zero_memory);
+    } else if (r.name == api::kResourcePods) {
+      out.push_back(0);  // not a per-pod request
+    } else {
+      out.push_back(pod.requests.get(r.name));
+    }
+  }
+  return out;
+}
+
+Status NodeResourcesFit::pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> /*nodes*/) {
+  auto s = std::make_unique<PreScoreState>();
+  s->pod_requests = pod_requests(pod);
+  state.write(kPreScoreStateKey, std::move(s));
+  return Status::success();
+}
+
+std::int64_t NodeResourcesFit::score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
+  if (const auto* s = state.read<PreScoreState>(kPreScoreStateKey)) {
+    return score_with(s->pod_requests, node);
+  }
+  return score_with(pod_requests(pod), node);
+}
+
+std::int64_t NodeResourcesFit::score_with(const std::vector<std::int64_t>& pod_requests, const NodeInfo& node) const {
+  std::int64_t node_score = 0;
+  std::int64_t weight_sum = 0;
+  for (std::size_t i = 0; i < args_.resources.size(); ++i) {
+    const std::string& name = args_.resources[i].name;
+    const std::int64_t weight = args_.resources[i].weight;
+    const std::int64_t pod_req = pod_requests[i];
+    // resourceAllocationScorer.calculateResourceAllocatableRequest.
+    if (pod_req == 0 && is_scalar_resource(name)) {
+      continue;  // a scalar resource the pod does not request is not scored
+    }
+    std::int64_t alloc = 0;
+    std::int64_t req = 0;
+    if (name == api::kResourceCpu) {
+      alloc = node.allocatable.milli_cpu;
+      req = node.non_zero_milli_cpu + pod_req;
+    } else if (name == api::kResourceMemory) {
+      alloc = node.allocatable.memory;
+      req = node.non_zero_memory + pod_req;
+    } else if (name == api::kResourceEphemeralStorage) {
+      alloc = node.allocatable.ephemeral_storage;
+      req = node.requested.ephemeral_storage + pod_req;
+    } else if (has_scalar(node.allocatable, name)) {
+      alloc = node.allocatable.scalar(name);
+      req = node.requested.scalar(name) + pod_req;
+    }
+    if (alloc == 0) {
+      continue;
+    }
+    switch (args_.scoring_strategy) {
+    case ScoringStrategyType::LeastAllocated:
+      node_score += least_requested_score(req, alloc) * weight;
+      weight_sum += weight;
+      break;
+    case ScoringStrategyType::MostAllocated:
+      node_score += most_requested_score(req, alloc) * weight;
+      weight_sum += weight;
+      break;
+    case ScoringStrategyType::RequestedToCapacityRatio: {
+      const std::int64_t s = req > alloc ? broken_linear(scaled_shape_, kMaxUtilization)
+                                         : broken_linear(scaled_shape_, req * kMaxUtilization / alloc);
+      // Resources scoring 0 are left out of the weighted mean altogether.
+      if (s > 0) {
+        node_score += s * weight;
+        weight_sum += weight;
+      }
+      break;
+    }
+    }
+  }
+  if (weight_sum == 0) {
+    return 0;
+  }
+  if (args_.scoring_strategy == ScoringStrategyType::RequestedToCapacityRatio) {
+    return static_cast<std::int64_t>(std::round(static_cast<double>(node_score) / static_cast<double>(weight_sum)));
+  }
+  return node_score / weight_sum;
 }
 
 std::int64_t NodeResourcesFit::least_requested_score(std::int64_t requested, std::int64_t capacity) {
@@ -37,19 +319,26 @@ std::int64_t NodeResourcesFit::least_requested_score(std::int64_t requested, std
   return (capacity - requested) * kMaxNodeScore / capacity;
 }
 
-std::int64_t NodeResourcesFit::score(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
-  // Resources [cpu w1, memory w1], the default scoringStrategy.resources.
-  std::int64_t total = 0;
-  std::int64_t weight_sum = 0;
-  if (node.allocatable.milli_cpu != 0) {
-    total += least_requested_score(node.non_zero_milli_cpu + pod.non_zero_milli_cpu, node.allocatable.milli_cpu);
-    weight_sum += 1;
+std::int64_t NodeResourcesFit::most_requested_score(std::int64_t requested, std::int64_t capacity) {
+  if (capacity == 0) {
+    return 0;
   }
-  if (node.allocatable.memory != 0) {
-    total += least_requested_score(node.non_zero_memory + pod.non_zero_memory, node.allocatable.memory);
-    weight_sum += 1;
+  // Requested can exceed capacity because pods without requests are scored with the defaults.
+  return std::min(requested, capacity) * kMaxNodeScore / capacity;
+}
+
+std::int64_t NodeResourcesFit::broken_linear(std::span<const UtilizationShapePoint> shape, std::int64_t p) {
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (p <= shape[i].utilization) {
+      if (i == 0) {
+        return shape[0].score;
+      }
+      const std::int64_t u0 = shape[i - 1].utilization;
+      const std::int64_t s0 = shape[i - 1].score;
+      return s0 + (shape[i].score - s0) * (p - u0) / (shape[i].utilization - u0);
+    }
   }
-  return weight_sum == 0 ? 0 : total / weight_sum;
+  return shape.empty() ? 0 : shape.back().score;
 }
 
 }  // namespace kubesim::scheduler

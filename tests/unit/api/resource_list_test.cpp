@@ -95,6 +95,6 @@ TEST_CASE("ResourceList::is_native", "[api][resource_list]") {
 // Upstream IsNativeResource checks strings.Contains(name, "kubernetes.io/"), so a resource in a
 // subdomain of kubernetes.io (e.g. "node.kubernetes.io/foo") is native there; kubesim only accepts the
 // exact "kubernetes.io/" prefix.
-TEST_CASE("ResourceList::is_native: kubernetes.io subdomains, as upstream", "[api][resource_list][!mayfail]") {
+TEST_CASE("ResourceList::is_native: kubernetes.io subdomains, as upstream", "[api][resource_list]") {
   CHECK(ResourceList::is_native("node.kubernetes.io/foo"));
 }

@@ -1,6 +1,7 @@
-#include "kubesim/scheduler/plugins/node_resources_fit.hpp"
-
 #include "support/catch.hpp"
+#include "unit/scheduler/fake_handle.hpp"
+
+#include "kubesim/scheduler/plugins/node_resources_fit.hpp"
 
 using namespace kubesim;
 using namespace kubesim::scheduler;
@@ -39,6 +40,51 @@ NodeInfo node_with(std::int64_t cpu, std::int64_t mem, std::int64_t pods = 110) 
   info.allocatable = Resource::from(n->status.allocatable);
   return info;
 }
+
+api::Container request(std::vector<std::pair<std::string, std::int64_t>> amounts) {
+  api::Container c;
+  c.name = "c";
+  c.image = "i";
+  for (auto& [name, amount] : amounts) {
+    c.resources.requests.set(name, amount);
+  }
+  return c;
+}
+
+// A node built through set_node, so allocatable extended resources come from the Node object.
+NodeInfo node_alloc(std::vector<std::pair<std::string, std::int64_t>> amounts) {
+  auto n = std::make_shared<api::Node>();
+  n->metadata.name = "n";
+  n->status.allocatable.set("pods", 110);
+  for (auto& [name, amount] : amounts) {
+    n->status.allocatable.set(name, amount);
+  }
+  NodeInfo info;
+  info.set_node(n);
+  return info;
+}
+
+NodeResourcesFit fit_with(ScoringStrategyType type, std::vector<ResourceSpec> resources,
+                          std::vector<UtilizationShapePoint> shape = {}) {
+  NodeResourcesFitArgs args;
+  args.scoring_strategy = type;
+  args.resources = std::move(resources);
+  args.shape = std::move(shape);
+  REQUIRE(NodeResourcesFit::validate(args).empty());
+  return NodeResourcesFit(args);
+}
+
+std::int64_t score_of(NodeResourcesFit& fit, const PodInfo& pod, const NodeInfo& node) {
+  CycleState state;
+  const NodeInfo* nodes[] = {&node};
+  REQUIRE(fit.pre_score(state, pod, nodes).is_success());
+  const std::int64_t with_state = fit.score(state, pod, node);
+  CycleState empty;
+  CHECK(fit.score(empty, pod, node) == with_state);  // PreScore only caches the pod's requests
+  return with_state;
+}
+
+const std::vector<ResourceSpec> kCpuMemory = {{"cpu", 1}, {"memory", 1}};
 
 }  // namespace
 
@@ -115,4 +161,207 @@ TEST_CASE("init containers and sidecars shape the effective request", "[schedule
   CHECK(info.requests.memory == kGi + kMi);
   // Non-zero memory: regular 1Gi + sidecar 1Mi vs init (default 200Mi) + sidecar 1Mi.
   CHECK(info.non_zero_memory == kGi + kMi);
+}
+
+// Rows of upstream TestEnoughRequests (ignored extended resources).
+TEST_CASE("filter skips ignored extended resources and resource groups", "[scheduler]") {
+  CycleState state;
+  PodInfo pod = pod_with({request({{"cpu", 100}, {"example.com/aaa", 1}, {"nvidia.com/gpu", 1}})});
+  NodeInfo node = node_alloc({{"cpu", 1000}, {"memory", kGi}});
+  NodeResourcesFit plain;
+  CHECK(plain.filter(state, pod, node).reasons() ==
+        std::vector<std::string>{"Insufficient example.com/aaa", "Insufficient nvidia.com/gpu"});
+
+  NodeResourcesFitArgs args;
+  args.ignored_resources = {"example.com/aaa"};
+  NodeResourcesFit by_name(args);
+  CHECK(by_name.filter(state, pod, node).reasons() == std::vector<std::string>{"Insufficient nvidia.com/gpu"});
+
+  args.ignored_resources.clear();
+  args.ignored_resource_groups = {"example.com", "nvidia.com"};
+  NodeResourcesFit by_group(args);
+  CHECK(by_group.filter(state, pod, node).is_success());
+
+  // Native resources are never ignored, and hugepages are not extended resources.
+  args.ignored_resources = {"hugepages-2Mi"};
+  args.ignored_resource_groups.clear();
+  NodeResourcesFit native(args);
+  PodInfo huge = pod_with({request({{"hugepages-2Mi", 2 * kMi}})});
+  CHECK(native.filter(state, huge, node).reasons() == std::vector<std::string>{"Insufficient hugepages-2Mi"});
+}
+
+TEST_CASE("filter: a zero-request pod only needs a pod slot; explicit zeros are not requests", "[scheduler]") {
+  NodeResourcesFit fit;
+  CycleState state;
+  NodeInfo node = node_alloc({{"cpu", 0}, {"memory", 0}});
+  CHECK(fit.filter(state, pod_with({}), node).is_success());
+  CHECK(fit.filter(state, pod_with({container(0, 0)}), node).is_success());
+  CHECK(fit.filter(state, pod_with({request({{"example.com/foo", 0}})}), node).is_success());
+  CHECK(fit.pre_filter(state, pod_with({})).is_success());
+}
+
+// Rows of upstream TestLeastAllocatedScoringStrategy.
+TEST_CASE("LeastAllocated over differently sized nodes and weights", "[scheduler]") {
+  NodeResourcesFit fit = fit_with(ScoringStrategyType::LeastAllocated, kCpuMemory);
+  PodInfo pod = pod_with({container(1000, 2000), container(2000, 3000)});
+  // cpu (4000-3000)·100/4000 = 25, memory (10000-5000)·100/10000 = 50 → 37.
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 37);
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 6000}, {"memory", 10000}})) == 50);
+  // Nothing requested by a pod without containers, nothing scheduled: 100.
+  CHECK(score_of(fit, pod_with({}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 100);
+  // Weights: (25·1 + 50·2) / 3 = 41.
+  NodeResourcesFit weighted = fit_with(ScoringStrategyType::LeastAllocated, {{"cpu", 1}, {"memory", 2}});
+  CHECK(score_of(weighted, pod, node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 41);
+  // Existing pods count with their non-zero requests: an existing best-effort pod is 100m / 200Mi.
+  NodeInfo busy = node_alloc({{"cpu", 4000}, {"memory", 8 * kGi}});
+  busy.add_pod(pod_with({container(std::nullopt, std::nullopt)}));
+  // cpu (4000-100-1000)·100/4000 = 72, memory (8192-200-2048)Mi·100/8192Mi = 72.
+  CHECK(score_of(fit, pod_with({container(1000, 2 * kGi)}), busy) == 72);
+}
+
+TEST_CASE("LeastAllocated with extended resources", "[scheduler]") {
+  NodeResourcesFit fit =
+      fit_with(ScoringStrategyType::LeastAllocated, {{"cpu", 1}, {"memory", 1}, {"nvidia.com/gpu", 1}});
+  NodeInfo node = node_alloc({{"cpu", 4000}, {"memory", 10000}, {"nvidia.com/gpu", 4}});
+  // A pod that does not request the gpu: only cpu and memory count (25 + 50) / 2.
+  CHECK(score_of(fit, pod_with({container(3000, 5000)}), node) == 37);
+  // Requesting 1 of 4 gpus: (25 + 50 + 75) / 3 = 50.
+  CHECK(score_of(fit, pod_with({request({{"cpu", 3000}, {"memory", 5000}, {"nvidia.com/gpu", 1}})}), node) == 50);
+  // A node without the resource: skipped.
+  CHECK(score_of(fit, pod_with({request({{"cpu", 3000}, {"memory", 5000}, {"nvidia.com/gpu", 1}})}),
+                 node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 37);
+  // A node with zero allocatable for every configured resource scores 0.
+  CHECK(score_of(fit, pod_with({container(100, 100)}), node_alloc({})) == 0);
+}
+
+// Rows of upstream TestMostAllocatedScoringStrategy.
+TEST_CASE("MostAllocated", "[scheduler]") {
+  NodeResourcesFit fit = fit_with(ScoringStrategyType::MostAllocated, kCpuMemory);
+  CHECK(score_of(fit, pod_with({}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 0);
+  PodInfo pod = pod_with({container(1000, 2000), container(2000, 3000)});
+  // cpu 3000·100/4000 = 75, memory 50 → 62; on the bigger node 50, 50 → 50.
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 62);
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 6000}, {"memory", 10000}})) == 50);
+  // Requests above capacity are clamped: cpu 100, memory 50 → 75.
+  CHECK(score_of(fit, pod_with({container(8000, 5000)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 75);
+  CHECK(NodeResourcesFit::most_requested_score(5, 0) == 0);
+  // Weights: (75·2 + 50·1) / 3 = 66.
+  NodeResourcesFit weighted = fit_with(ScoringStrategyType::MostAllocated, {{"cpu", 2}, {"memory", 1}});
+  CHECK(score_of(weighted, pod, node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 66);
+}
+
+// Rows of upstream TestRequestedToCapacityRatioScoringStrategy and TestResourceBinPacking*.
+TEST_CASE("RequestedToCapacityRatio", "[scheduler]") {
+  const std::vector<UtilizationShapePoint> least = {{0, 10}, {100, 0}};
+  const std::vector<UtilizationShapePoint> most = {{0, 0}, {100, 10}};
+  NodeResourcesFit fit = fit_with(ScoringStrategyType::RequestedToCapacityRatio, kCpuMemory, least);
+  CHECK(score_of(fit, pod_with({container(0, 0)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 100);
+  PodInfo pod = pod_with({container(3000, 5000)});
+  // cpu util 75 → f = 25; memory 50 → 50; round(37.5) = 38.
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 38);
+  CHECK(score_of(fit, pod, node_alloc({{"cpu", 6000}, {"memory", 10000}})) == 50);
+  // Existing pods scheduled with resources, nothing requested.
+  NodeInfo busy = node_alloc({{"cpu", 4000}, {"memory", 10000}});
+  busy.add_pod(pod_with({container(3000, 5000)}));
+  CHECK(score_of(fit, pod_with({container(0, 0)}), busy) == 38);
+  // Over capacity → f(100) = 0, which drops the resource from the mean: only memory's 50 remains.
+  CHECK(score_of(fit, pod_with({container(5000, 5000)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 50);
+
+  SECTION("bin packing on an extended resource") {
+    NodeResourcesFit packing = fit_with(ScoringStrategyType::RequestedToCapacityRatio, {{"intel.com/foo", 1}}, most);
+    NodeInfo small = node_alloc({{"cpu", 4000}, {"memory", 10000}, {"intel.com/foo", 4}});
+    NodeInfo big = node_alloc({{"cpu", 4000}, {"memory", 10000}, {"intel.com/foo", 8}});
+    CHECK(score_of(packing, pod_with({container(1000, 1000)}), small) == 0);  // not requested
+    PodInfo wants = pod_with({request({{"intel.com/foo", 2}})});
+    CHECK(score_of(packing, wants, small) == 50);
+    CHECK(score_of(packing, wants, big) == 25);
+    small.add_pod(pod_with({request({{"intel.com/foo", 2}})}));
+    CHECK(score_of(packing, wants, small) == 100);
+  }
+  SECTION("weights and rounding") {
+    NodeResourcesFit packing =
+        fit_with(ScoringStrategyType::RequestedToCapacityRatio, {{"cpu", 1}, {"memory", 2}}, most);
+    // cpu 25, memory 30: (25 + 60) / 3 = 28.33 → 28.
+    CHECK(score_of(packing, pod_with({container(1000, 3000)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 28);
+    // cpu 25, memory 40: (25 + 80) / 3 = 35.
+    CHECK(score_of(packing, pod_with({container(1000, 4000)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 35);
+    // A resource scoring 0 leaves the weight sum: explicit cpu 0 → memory alone, 50.
+    CHECK(score_of(packing, pod_with({container(0, 5000)}), node_alloc({{"cpu", 4000}, {"memory", 10000}})) == 50);
+  }
+}
+
+TEST_CASE("broken linear function interpolates with integer arithmetic", "[scheduler]") {
+  const std::vector<UtilizationShapePoint> shape = {{10, 0}, {30, 50}, {100, 100}};  // already ×10
+  CHECK(NodeResourcesFit::broken_linear(shape, 0) == 0);
+  CHECK(NodeResourcesFit::broken_linear(shape, 10) == 0);
+  CHECK(NodeResourcesFit::broken_linear(shape, 20) == 25);
+  CHECK(NodeResourcesFit::broken_linear(shape, 50) == 64);  // 50 + 50·20/70 = 64.28
+  CHECK(NodeResourcesFit::broken_linear(shape, 100) == 100);
+  CHECK(NodeResourcesFit::broken_linear(shape, 120) == 100);
+  const std::vector<UtilizationShapePoint> falling = {{50, 100}, {80, 10}};
+  CHECK(NodeResourcesFit::broken_linear(falling, 60) == 70);  // 100 + (-90)·10/30
+  CHECK(NodeResourcesFit::broken_linear(falling, 90) == 10);
+}
+
+TEST_CASE("NodeResourcesFit::create defaults and validates its args", "[scheduler]") {
+  testing::FakeHandle handle;
+  auto dflt = NodeResourcesFit::create(PluginArgs{}, handle);
+  REQUIRE(dflt.has_value());
+  CHECK(dflt.value()->name() == "NodeResourcesFit");
+
+  auto wrong = NodeResourcesFit::create(PluginArgs{NodeAffinityArgs{}}, handle);
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error() == "want args to be of type NodeResourcesFitArgs, got *config.NodeAffinityArgs");
+
+  NodeResourcesFitArgs args;
+  args.resources = {};
+  auto empty = NodeResourcesFit::with_defaults(args);
+  REQUIRE(empty.resources.size() == 2);
+  CHECK(empty.resources[0].name == "cpu");
+  args.resources = {{"cpu", 0}};
+  CHECK(NodeResourcesFit::with_defaults(args).resources[0].weight == 1);
+  CHECK(NodeResourcesFit::create(PluginArgs{args}, handle).has_value());
+
+  args.resources = {{"cpu", 101}};
+  auto heavy = NodeResourcesFit::create(PluginArgs{args}, handle);
+  REQUIRE_FALSE(heavy.has_value());
+  CHECK(heavy.error() ==
+        "scoringStrategy.resources[0].weight: Invalid value: 101: resource weight of cpu not in valid range (0, 100]");
+  args.resources = {{"cpu", -1}, {"memory", 1}};
+  CHECK_FALSE(NodeResourcesFit::create(PluginArgs{args}, handle).has_value());
+
+  NodeResourcesFitArgs groups;
+  groups.ignored_resource_groups = {"example.com/aaa"};
+  auto slash = NodeResourcesFit::create(PluginArgs{groups}, handle);
+  REQUIRE_FALSE(slash.has_value());
+  CHECK(slash.error().find("ignoredResourceGroups[0]: Invalid value: \"example.com/aaa\": resource group name can't "
+                           "contain '/'") != std::string::npos);
+  NodeResourcesFitArgs names;
+  names.ignored_resources = {"example.com/a b"};
+  CHECK_FALSE(NodeResourcesFit::create(PluginArgs{names}, handle).has_value());
+  names.ignored_resources = {"example.com/aaa", "foo"};
+  CHECK(NodeResourcesFit::create(PluginArgs{names}, handle).has_value());
+
+  NodeResourcesFitArgs rtcr;
+  rtcr.scoring_strategy = ScoringStrategyType::RequestedToCapacityRatio;
+  auto no_shape = NodeResourcesFit::create(PluginArgs{rtcr}, handle);
+  REQUIRE_FALSE(no_shape.has_value());
+  CHECK(no_shape.error() == "scoringStrategy.shape: Required value: at least one point must be specified");
+  rtcr.shape = {{10, 1}, {10, 2}};
+  auto unsorted = NodeResourcesFit::create(PluginArgs{rtcr}, handle);
+  REQUIRE_FALSE(unsorted.has_value());
+  CHECK(unsorted.error() ==
+        "scoringStrategy.shape[1].utilization: Invalid value: 10: values must be sorted in increasing order");
+  rtcr.shape = {{-1, 11}, {101, 0}};
+  auto ranges = NodeResourcesFit::create(PluginArgs{rtcr}, handle);
+  REQUIRE_FALSE(ranges.has_value());
+  CHECK(ranges.error() == "[scoringStrategy.shape[0].utilization: Invalid value: -1: not in valid range [0, 100], "
+                          "scoringStrategy.shape[0].score: Invalid value: 11: not in valid range [0, 10], "
+                          "scoringStrategy.shape[1].utilization: Invalid value: 101: not in valid range [0, 100]]");
+  rtcr.shape = {{0, 0}, {100, 10}};
+  CHECK(NodeResourcesFit::create(PluginArgs{rtcr}, handle).has_value());
+  // The shape is only validated for RequestedToCapacityRatio.
+  rtcr.scoring_strategy = ScoringStrategyType::MostAllocated;
+  rtcr.shape.clear();
+  CHECK(NodeResourcesFit::create(PluginArgs{rtcr}, handle).has_value());
 }

@@ -34,7 +34,7 @@ struct Harness {
   std::vector<std::pair<std::string, AttemptResult>> attempts;
 
   Harness() {
-    auto s = Scheduler::create(sim, api, {}, default_profile());
+    auto s = Scheduler::create(sim, api, {}, {default_profile()});
     REQUIRE(s.has_value());
     scheduler = std::move(s.value());
     scheduler->on_attempt.connect([this](base::SimTime, const api::Pod& p, const AttemptResult& r) {

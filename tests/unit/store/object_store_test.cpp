@@ -262,7 +262,7 @@ TEST_CASE("remove with preconditions", "[store][object_store]") {
 // object_store.hpp documents: "For Deleted, `object` is the last state (with the deletion's
 // resourceVersion)", as upstream's DELETED watch event carries the deletion revision. The store hands
 // out the last stored version unchanged, whose resourceVersion is that of the last write before it.
-TEST_CASE("a Deleted change's object carries the deletion's resourceVersion", "[store][object_store][!mayfail]") {
+TEST_CASE("a Deleted change's object carries the deletion's resourceVersion", "[store][object_store]") {
   ObjectStore store(100);
   REQUIRE(store.create(make_pod("default", "a")).has_value());  // rv 1
   REQUIRE(store.create(make_node("n")).has_value());            // rv 2

@@ -1,12 +1,20 @@
 #pragma once
 
-/// Framework: one scheduling profile's plugins, arranged by extension point, and the code that runs
-/// each point in upstream's order (runtime/framework.go). Created from a Profile and the
+/// Framework: one scheduling profile's plugins arranged by extension point, and the code that runs each
+/// point in upstream's order (pkg/scheduler/framework/runtime/framework.go). It is built from a
+/// ProfileConfig (a KubeSchedulerConfiguration profile merged with the defaults) and the
 /// PluginRegistry; creation validates the profile as upstream's NewFramework does.
 
+#include "kubesim/api/pod_disruption_budget.hpp"
+#include "kubesim/api/replica_set.hpp"
+#include "kubesim/api/service.hpp"
 #include "kubesim/base/expected.hpp"
+#include "kubesim/base/rng.hpp"
 #include "kubesim/scheduler/framework/plugin.hpp"
+#include "kubesim/scheduler/framework/plugin_args.hpp"
+#include "kubesim/scheduler/framework/snapshot.hpp"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,31 +24,81 @@
 
 namespace kubesim::scheduler {
 
-/// What plugins may ask of the scheduler that runs them.
+/// Objects other than pods and nodes that plugins read (informer caches upstream), keyed by
+/// "namespace/name" so iteration is deterministic.
+struct ClusterObjects {
+  std::map<std::string, std::shared_ptr<const api::Service>> services;
+  std::map<std::string, std::shared_ptr<const api::ReplicaSet>> replica_sets;
+  std::map<std::string, std::shared_ptr<const api::PodDisruptionBudget>> pdbs;
+};
+
+/// What plugins may ask of the scheduler that runs them (framework.Handle upstream).
 class FrameworkHandle {
  public:
   virtual ~FrameworkHandle() = default;
+  /// The cluster as of this scheduling cycle.
+  [[nodiscard]] virtual const Snapshot& snapshot() const = 0;
+  [[nodiscard]] virtual const ClusterObjects& objects() const = 0;
+  /// The scheduler's seeded random stream (tie-breaking, preemption's random offset).
+  virtual base::Rng& rng() = 0;
   /// Issues the pods/binding request for `pod` to `node_name` (used by DefaultBinder).
   virtual void bind_pod(const api::Pod& pod, const std::string& node_name) = 0;
 };
 
-/// A scheduling profile: the scheduler name pods select it by, and its enabled plugins in order, each
-/// with its Score weight (ignored for plugins without Score). Plugins take part in every extension
-/// point they implement (upstream's multiPoint).
-struct Profile {
-  std::string scheduler_name = "default-scheduler";
-  struct Entry {
-    std::string name;
-    std::int32_t weight = 1;
-  };
-  std::vector<Entry> plugins;
+/// Extension points as named in KubeSchedulerConfiguration `plugins:`; MultiPoint enables a plugin at
+/// every point it implements.
+enum class ExtensionPoint : std::uint8_t {
+  PreEnqueue,
+  QueueSort,
+  PreFilter,
+  Filter,
+  PostFilter,
+  PreScore,
+  Score,
+  Reserve,
+  Permit,
+  PreBind,
+  Bind,
+  PostBind,
+  MultiPoint,
+};
+inline constexpr std::size_t kExtensionPointCount = 13;
+/// "preFilter", "multiPoint", ... (the YAML keys).
+std::string_view extension_point_key(ExtensionPoint p);
+
+/// config.Plugin: a plugin name and, for Score, its weight (0 = unset, which means 1).
+struct PluginRef {
+  std::string name;
+  std::int32_t weight = 0;
 };
 
-/// name → factory. A duplicate name is a programming error; lookups of unknown names fail with a
-/// message listing the valid names (as SimGrid's module registries do).
+/// config.PluginSet: plugins enabled at one extension point (in order) and plugins disabled there
+/// ("*" disables every default plugin of the point).
+struct PluginSet {
+  std::vector<PluginRef> enabled;
+  std::vector<std::string> disabled;
+};
+
+/// One KubeSchedulerConfiguration profile.
+struct ProfileConfig {
+  std::string scheduler_name = "default-scheduler";
+  /// Per-profile percentageOfNodesToScore (overrides the global value when set).
+  std::optional<std::int32_t> percentage_of_nodes_to_score;
+  /// Indexed by ExtensionPoint.
+  std::array<PluginSet, kExtensionPointCount> plugins;
+  /// pluginConfig: plugin name → args.
+  std::map<std::string, PluginArgs, std::less<>> plugin_config;
+
+  [[nodiscard]] PluginSet& at(ExtensionPoint p) { return plugins[static_cast<std::size_t>(p)]; }
+  [[nodiscard]] const PluginSet& at(ExtensionPoint p) const { return plugins[static_cast<std::size_t>(p)]; }
+};
+
+/// name → factory. Factories receive the plugin's args (monostate when none are configured) and may
+/// reject them. A duplicate name is a programming error.
 class PluginRegistry {
  public:
-  using Factory = std::function<std::unique_ptr<Plugin>(FrameworkHandle&)>;
+  using Factory =
+      std::function<base::Expected<std::unique_ptr<Plugin>, std::string>(const PluginArgs&, FrameworkHandle&)>;
   void add(std::string name, Factory factory);
   [[nodiscard]] const Factory* find(std::string_view name) const;
   [[nodiscard]] std::vector<std::string> names() const;
@@ -49,33 +107,61 @@ class PluginRegistry {
   std::map<std::string, Factory, std::less<>> factories_;
 };
 
-/// Every in-tree plugin kubesim implements, in one place.
+/// Every in-tree plugin kubesim implements, in one place (framework/registry.cpp).
 PluginRegistry default_registry();
-/// The default profile "default-scheduler" with upstream's weights (K8S-SEMANTICS §1.1), restricted to
-/// the plugins implemented so far.
-Profile default_profile();
+
+/// The default profile "default-scheduler": upstream's default MultiPoint list in upstream order with
+/// its Score weights (K8S-SEMANTICS §1.1), restricted to the plugins kubesim implements.
+ProfileConfig default_profile();
+
+/// Upstream mergePlugins: the default profile's plugin sets merged with `custom`'s, point by point
+/// (disabled defaults dropped, re-configured defaults updated in place, other custom plugins appended);
+/// scheduler name, percentage and pluginConfig come from `custom`.
+ProfileConfig merge_with_defaults(const ProfileConfig& custom);
+
+/// One plugin's contribution to a node's score (for `kubesim schedule` and traces).
+struct PluginScore {
+  std::string_view plugin;
+  std::int64_t raw = 0;
+  std::int64_t normalized = 0;
+  std::int64_t weight = 0;
+};
 
 class Framework {
  public:
-  /// Builds the profile's plugins. Errors: unknown plugin, no QueueSort or more than one, no Bind,
-  /// non-positive Score weight.
-  static base::Expected<Framework, std::string> create(const Profile& profile, const PluginRegistry& registry,
+  /// Instantiates every plugin the (merged) profile enables, expands MultiPoint as upstream does and
+  /// validates: unknown plugin, plugin enabled at a point it does not implement, double registration,
+  /// not exactly one QueueSort, no Bind, Score weights that could overflow.
+  static base::Expected<Framework, std::string> create(const ProfileConfig& profile, const PluginRegistry& registry,
                                                        FrameworkHandle& handle);
 
   [[nodiscard]] const std::string& scheduler_name() const { return scheduler_name_; }
+  [[nodiscard]] std::optional<std::int32_t> percentage_of_nodes_to_score() const { return percentage_; }
   [[nodiscard]] const QueueSortPlugin& queue_sort() const { return *queue_sort_; }
+  /// The plugins at each point, in run order (for `kubesim schedule` and tests).
+  [[nodiscard]] std::vector<std::string> plugin_names(ExtensionPoint p) const;
 
+  /// Runs every PreEnqueue plugin; the first non-success wins.
+  Status run_pre_enqueue(const api::Pod& pod);
   /// Runs every PreFilter; the first rejection wins. Records which plugins returned Skip.
   Status run_pre_filter(CycleState& state, const PodInfo& pod);
   /// Runs every Filter not skipped by PreFilter; returns the first non-success status, tagged with the
   /// plugin's name (upstream stops at the first failing plugin for a node).
   Status run_filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node);
+  /// Runs PostFilter plugins until one succeeds (upstream: the first that does not return
+  /// Unschedulable ends the loop).
+  Status run_post_filter(CycleState& state, const PodInfo& pod, std::span<const NodeStatus> statuses,
+                         PostFilterResult& result);
 
   [[nodiscard]] bool has_score_plugins() const { return !score_.empty(); }
   /// PreScore, then Score and NormalizeScore for every plugin not skipped, then the weighted sum per
-  /// node into `totals` (same order as `nodes`). Returns the first PreScore error, if any.
+  /// node into `totals` (same order as `nodes`). With `explain`, each node also gets its per-plugin
+  /// scores (explain->size() == nodes.size()). Returns the first PreScore or range error, if any.
   Status run_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
-                   std::span<std::int64_t> totals);
+                   std::span<std::int64_t> totals, std::vector<std::vector<PluginScore>>* explain = nullptr);
+  /// Runs Reserve plugins in order; on failure, Unreserve of those that ran, in reverse.
+  Status run_reserve(CycleState& state, const PodInfo& pod, const std::string& node_name);
+  void run_unreserve(CycleState& state, const PodInfo& pod, const std::string& node_name);
   /// Runs Bind plugins until one does not Skip.
   Status run_bind(const PodInfo& pod, const std::string& node_name);
 
@@ -85,12 +171,16 @@ class Framework {
     std::int64_t weight;
   };
   std::string scheduler_name_;
+  std::optional<std::int32_t> percentage_;
   std::vector<std::unique_ptr<Plugin>> owned_;
   const QueueSortPlugin* queue_sort_ = nullptr;
+  std::vector<PreEnqueuePlugin*> pre_enqueue_;
   std::vector<PreFilterPlugin*> pre_filter_;
   std::vector<FilterPlugin*> filter_;
+  std::vector<PostFilterPlugin*> post_filter_;
   std::vector<PreScorePlugin*> pre_score_;
   std::vector<WeightedScore> score_;
+  std::vector<ReservePlugin*> reserve_;
   std::vector<BindPlugin*> bind_;
   // Per-cycle: plugins whose PreFilter/PreScore returned Skip.
   std::vector<const Plugin*> skipped_filters_;

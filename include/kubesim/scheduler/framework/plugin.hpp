@@ -30,6 +30,13 @@ class Plugin {
   [[nodiscard]] virtual std::string_view name() const = 0;
 };
 
+/// PreEnqueue: runs before a pod enters activeQ; anything but Success keeps it out (parked with the
+/// unschedulable pods) until the pod is updated. Used by SchedulingGates.
+class PreEnqueuePlugin : public virtual Plugin {
+ public:
+  virtual Status pre_enqueue(const api::Pod& pod) = 0;
+};
+
 /// QueueSort: orders the activeQ. Exactly one per profile.
 class QueueSortPlugin : public virtual Plugin {
  public:
@@ -55,6 +62,26 @@ class FilterPlugin : public virtual Plugin {
   virtual Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
 };
 
+/// The filter outcome of every node that was tried, for PostFilter (upstream NodeToStatusMap).
+struct NodeStatus {
+  const NodeInfo* node;
+  Status status;
+};
+
+/// What a PostFilter plugin achieved: a nominated node (the pod may fit there once victims are gone),
+/// and a message appended to the FitError (e.g. "preemption: 0/5 nodes are available: ...").
+struct PostFilterResult {
+  std::string nominated_node;
+  std::string message;
+};
+
+/// PostFilter: runs when no node passed Filter; DefaultPreemption looks for victims here.
+class PostFilterPlugin : public virtual Plugin {
+ public:
+  virtual Status post_filter(CycleState& state, const PodInfo& pod, std::span<const NodeStatus> statuses,
+                             PostFilterResult& result) = 0;
+};
+
 /// PreScore: runs once over the feasible nodes before Score; Skip drops this plugin's Score.
 class PreScorePlugin : public virtual Plugin {
  public:
@@ -69,6 +96,14 @@ class ScorePlugin : public virtual Plugin {
   [[nodiscard]] virtual bool has_normalize() const { return false; }
   virtual void normalize_score(const CycleState& /*state*/, const PodInfo& /*pod*/,
                                std::span<std::int64_t> /*scores*/) {}
+};
+
+/// Reserve: claims node-local resources for the pod before binding; Unreserve undoes it when a later
+/// step fails (in reverse plugin order).
+class ReservePlugin : public virtual Plugin {
+ public:
+  virtual Status reserve(CycleState& state, const PodInfo& pod, const std::string& node_name) = 0;
+  virtual void unreserve(CycleState& state, const PodInfo& pod, const std::string& node_name) = 0;
 };
 
 /// Bind: performs the binding. The first Bind plugin that does not Skip binds the pod. Binding is

@@ -10,6 +10,9 @@ namespace kubesim::scheduler {
 class DefaultBinder final : public BindPlugin {
  public:
   static constexpr std::string_view kName = "DefaultBinder";
+  /// Takes no arguments.
+  static base::Expected<std::unique_ptr<Plugin>, std::string> create(const PluginArgs& args, FrameworkHandle& handle);
+
   explicit DefaultBinder(FrameworkHandle& handle) : handle_(handle) {}
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status bind(const PodInfo& pod, const std::string& node_name) override {

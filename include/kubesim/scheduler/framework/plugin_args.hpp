@@ -1,0 +1,77 @@
+#pragma once
+
+/// Plugin arguments (KubeSchedulerConfiguration `pluginConfig[].args`), one struct per plugin that takes
+/// arguments, with upstream's defaults (K8S-SEMANTICS §1.1, pkg/scheduler/apis/config/v1/defaults.go).
+/// The scenario module reads them from YAML; factories receive them as PluginArgs.
+
+#include "kubesim/api/affinity.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace kubesim::scheduler {
+
+/// A resource and its weight in a scoring formula (config.ResourceSpec).
+struct ResourceSpec {
+  std::string name;
+  std::int64_t weight = 1;
+};
+
+enum class ScoringStrategyType : std::uint8_t { LeastAllocated, MostAllocated, RequestedToCapacityRatio };
+
+/// A point of RequestedToCapacityRatio's shape: utilization 0..100 → score 0..10.
+struct UtilizationShapePoint {
+  std::int32_t utilization = 0;
+  std::int32_t score = 0;
+};
+
+struct NodeResourcesFitArgs {
+  std::vector<std::string> ignored_resources;
+  std::vector<std::string> ignored_resource_groups;
+  ScoringStrategyType scoring_strategy = ScoringStrategyType::LeastAllocated;
+  std::vector<ResourceSpec> resources = {{"cpu", 1}, {"memory", 1}};
+  std::vector<UtilizationShapePoint> shape;  // RequestedToCapacityRatio only
+};
+
+struct NodeResourcesBalancedAllocationArgs {
+  std::vector<ResourceSpec> resources = {{"cpu", 1}, {"memory", 1}};
+};
+
+struct InterPodAffinityArgs {
+  std::int32_t hard_pod_affinity_weight = 1;
+  bool ignore_preferred_terms_of_existing_pods = false;
+};
+
+enum class PodTopologySpreadDefaulting : std::uint8_t { System, List };
+
+struct PodTopologySpreadArgs {
+  std::vector<api::TopologySpreadConstraint> default_constraints;
+  PodTopologySpreadDefaulting defaulting_type = PodTopologySpreadDefaulting::System;
+};
+
+struct NodeAffinityArgs {
+  std::optional<api::NodeAffinity> added_affinity;
+};
+
+struct DefaultPreemptionArgs {
+  std::int32_t min_candidate_nodes_percentage = 10;
+  std::int32_t min_candidate_nodes_absolute = 100;
+};
+
+/// The args of one plugin; monostate for plugins without arguments (or none configured).
+using PluginArgs = std::variant<std::monostate, NodeResourcesFitArgs, NodeResourcesBalancedAllocationArgs,
+                                InterPodAffinityArgs, PodTopologySpreadArgs, NodeAffinityArgs, DefaultPreemptionArgs>;
+
+/// The args configured for a plugin, or `T{}` (upstream's defaults) when none were given.
+template <class T>
+T args_or_default(const PluginArgs& args) {
+  if (const T* a = std::get_if<T>(&args)) {
+    return *a;
+  }
+  return T{};
+}
+
+}  // namespace kubesim::scheduler

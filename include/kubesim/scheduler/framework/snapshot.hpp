@@ -1,0 +1,58 @@
+#pragma once
+
+/// Snapshot: the nodes of the cluster, with their pods, as plugins see them in a scheduling cycle
+/// (kube-scheduler's internal cache snapshot). The scheduler keeps one up to date from its watches;
+/// `kubesim schedule` builds one from a file.
+///
+/// Nodes are listed in upstream's node-tree order: zones (region + zone labels) interleaved round-robin
+/// in the order they were first seen, nodes of a zone in the order they were added. Filters walk this
+/// list from the round-robin start index.
+
+#include "kubesim/scheduler/framework/node_info.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace kubesim::scheduler {
+
+class Snapshot {
+ public:
+  /// Every node in node-tree order.
+  [[nodiscard]] std::span<NodeInfo* const> nodes() const { return order_; }
+  [[nodiscard]] std::size_t size() const { return order_.size(); }
+  /// The node named `name`, or nullptr.
+  [[nodiscard]] NodeInfo* find(std::string_view name) const;
+  /// How many nodes have the (normalized) image (ImageLocality's spread factor).
+  [[nodiscard]] std::int32_t num_nodes_with_image(std::string_view image) const;
+
+  /// Adds a node, or updates it when one of that name exists (pods stay). Returns it.
+  NodeInfo& upsert_node(std::shared_ptr<const api::Node> node);
+  /// Removes a node and its pods.
+  void remove_node(std::string_view name);
+
+ private:
+  void rebuild_order();
+  void count_images(const NodeInfo& n, std::int32_t delta);
+  void add_to_zone(NodeInfo* n);
+  void remove_from_zone(NodeInfo* n);
+
+  std::vector<std::unique_ptr<NodeInfo>> storage_;  // insertion order; pointers stay valid
+  std::unordered_map<std::string, std::size_t> index_;  // name → storage_ index; lookup only
+  std::vector<NodeInfo*> order_;
+  // The node tree: zone keys in first-seen order and each zone's nodes in insertion order.
+  std::vector<std::string> zones_;
+  std::vector<std::vector<NodeInfo*>> zone_nodes_;
+  std::map<std::string, std::int32_t, std::less<>> image_nodes_;
+};
+
+/// Upstream utilnode.GetZoneKey: "region:\x00:zone" from the topology labels (or their deprecated
+/// failure-domain.beta.kubernetes.io forms); empty when the node has neither.
+std::string zone_key(const api::Node& node);
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,120 @@
+#include "kubesim/scheduler/framework/snapshot.hpp"
+
+#include <algorithm>
+
+namespace kubesim::scheduler {
+
+std::string zone_key(const api::Node& node) {
+  const api::StringMap& l = node.metadata.labels;
+  const std::string* region = l.find("topology.kubernetes.io/region");
+  if (region == nullptr) {
+    region = l.find("failure-domain.beta.kubernetes.io/region");
+  }
+  const std::string* zone = l.find("topology.kubernetes.io/zone");
+  if (zone == nullptr) {
+    zone = l.find("failure-domain.beta.kubernetes.io/zone");
+  }
+  if (region == nullptr && zone == nullptr) {
+    return {};
+  }
+  std::string key = region != nullptr ? *region : std::string();
+  key += std::string(":\0:", 3);
+  key += zone != nullptr ? *zone : std::string();
+  return key;
+}
+
+NodeInfo* Snapshot::find(std::string_view name) const {
+  auto it = index_.find(std::string(name));
+  return it == index_.end() ? nullptr : storage_[it->second].get();
+}
+
+std::int32_t Snapshot::num_nodes_with_image(std::string_view image) const {
+  auto it = image_nodes_.find(image);
+  return it == image_nodes_.end() ? 0 : it->second;
+}
+
+void Snapshot::count_images(const NodeInfo& n, std::int32_t delta) {
+  for (const ImageState& img : n.images) {
+    image_nodes_[img.name] += delta;
+  }
+}
+
+void Snapshot::add_to_zone(NodeInfo* n) {
+  std::string z = zone_key(*n->node);
+  auto it = std::find(zones_.begin(), zones_.end(), z);
+  if (it == zones_.end()) {
+    zones_.push_back(std::move(z));
+    zone_nodes_.emplace_back();
+    it = zones_.end() - 1;
+  }
+  zone_nodes_[static_cast<std::size_t>(it - zones_.begin())].push_back(n);
+}
+
+void Snapshot::remove_from_zone(NodeInfo* n) {
+  for (auto& list : zone_nodes_) {
+    auto it = std::find(list.begin(), list.end(), n);
+    if (it != list.end()) {
+      list.erase(it);
+      return;
+    }
+  }
+}
+
+NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
+  const std::string name = node->metadata.name;
+  auto it = index_.find(name);
+  if (it != index_.end()) {
+    NodeInfo& info = *storage_[it->second];
+    std::string old_zone = zone_key(*info.node);
+    count_images(info, -1);
+    info.set_node(std::move(node));
+    count_images(info, +1);
+    if (zone_key(*info.node) != old_zone) {
+      remove_from_zone(&info);
+      add_to_zone(&info);
+      rebuild_order();
+    }
+    return info;
+  }
+  auto info = std::make_unique<NodeInfo>();
+  info->set_node(std::move(node));
+  count_images(*info, +1);
+  index_.emplace(name, storage_.size());
+  storage_.push_back(std::move(info));
+  add_to_zone(storage_.back().get());
+  rebuild_order();
+  return *storage_.back();
+}
+
+void Snapshot::remove_node(std::string_view name) {
+  auto it = index_.find(std::string(name));
+  if (it == index_.end()) {
+    return;
+  }
+  std::size_t idx = it->second;
+  count_images(*storage_[idx], -1);
+  remove_from_zone(storage_[idx].get());
+  storage_.erase(storage_.begin() + static_cast<std::ptrdiff_t>(idx));
+  index_.erase(it);
+  for (auto& [n, i] : index_) {
+    if (i > idx) {
+      --i;
+    }
+  }
+  rebuild_order();
+}
+
+void Snapshot::rebuild_order() {
+  // Take one node from each zone in turn (nodeTree.list upstream). O(nodes).
+  order_.clear();
+  order_.reserve(storage_.size());
+  for (std::size_t round = 0; order_.size() < storage_.size(); ++round) {
+    for (const auto& list : zone_nodes_) {
+      if (round < list.size()) {
+        order_.push_back(list[round]);
+      }
+    }
+  }
+}
+
+}  // namespace kubesim::scheduler

@@ -1,0 +1,175 @@
+#include "kubesim/scheduler/plugins/node_resources_balanced_allocation.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace kubesim::scheduler {
+namespace {
+
+constexpr std::string_view kPreScoreStateKey = "PreScoreNodeResourcesBalancedAllocation";
+
+struct PreScoreState final : StateData {
+  std::vector<std::int64_t> pod_requests;
+};
+
+std::string_view args_type_name(const PluginArgs& a) {
+  static constexpr std::string_view kNames[] = {"<nil>",
+                                                "NodeResourcesFitArgs",
+                                                "NodeResourcesBalancedAllocationArgs",
+                                                "InterPodAffinityArgs",
+                                                "PodTopologySpreadArgs",
+                                                "NodeAffinityArgs",
+                                                "DefaultPreemptionArgs"};
+  return kNames[a.index()];
+}
+
+bool is_scalar_resource(std::string_view name) {
+  return name != api::kResourceCpu && name != api::kResourceMemory && name != api::kResourceEphemeralStorage &&
+         name != api::kResourcePods;
+}
+
+bool has_scalar(const Resource& r, std::string_view name) {
+  return std::any_of(r.scalars.begin(), r.scalars.end(), [&](const auto& e) { return e.first == name; });
+}
+
+}  // namespace
+
+NodeResourcesBalancedAllocationArgs
+NodeResourcesBalancedAllocation::with_defaults(NodeResourcesBalancedAllocationArgs args) {
+  if (args.resources.empty()) {
+    args.resources = {{"cpu", 1}, {"memory", 1}};
+    return args;
+  }
+  for (ResourceSpec& r : args.resources) {
+    if (r.weight == 0) {
+      r.weight = 1;
+    }
+  }
+  return args;
+}
+
+std::string NodeResourcesBalancedAllocation::validate(const NodeResourcesBalancedAllocationArgs& args) {
+  std::vector<std::string> errs;
+  for (std::size_t i = 0; i < args.resources.size(); ++i) {
+    const ResourceSpec& r = args.resources[i];
+    const bool seen = std::any_of(args.resources.begin(), args.resources.begin() + static_cast<std::ptrdiff_t>(i),
+                                  [&](const ResourceSpec& o) { return o.name == r.name; });
+    if (seen) {
+      errs.push_back(fmt::format("resources[{}].name: Duplicate value: \"{}\"", i, r.name));
+    }
+    if (r.weight != 1) {
+      errs.push_back(fmt::format("resources[{}].weight: Invalid value: {}: must be 1", i, r.weight));
+    }
+  }
+  if (errs.empty()) {
+    return {};
+  }
+  return errs.size() == 1 ? errs.front() : fmt::format("[{}]", fmt::join(errs, ", "));
+}
+
+base::Expected<std::unique_ptr<Plugin>, std::string>
+NodeResourcesBalancedAllocation::create(const PluginArgs& args, FrameworkHandle& /*handle*/) {
+  if (std::holds_alternative<std::monostate>(args)) {
+    return std::unique_ptr<Plugin>(std::make_unique<NodeResourcesBalancedAllocation>());
+  }
+  const auto* a = std::get_if<NodeResourcesBalancedAllocationArgs>(&args);
+  if (a == nullptr) {
+    return base::unexpected(fmt::format("want args to be of type NodeResourcesBalancedAllocationArgs, got *config.{}",
+                                        args_type_name(args)));
+  }
+  NodeResourcesBalancedAllocationArgs defaulted = with_defaults(*a);
+  if (std::string err = validate(defaulted); !err.empty()) {
+    return base::unexpected(std::move(err));
+  }
+  return std::unique_ptr<Plugin>(std::make_unique<NodeResourcesBalancedAllocation>(std::move(defaulted)));
+}
+
+NodeResourcesBalancedAllocation::NodeResourcesBalancedAllocation()
+    : NodeResourcesBalancedAllocation(NodeResourcesBalancedAllocationArgs{}) {}
+
+NodeResourcesBalancedAllocation::NodeResourcesBalancedAllocation(NodeResourcesBalancedAllocationArgs args)
+    : args_(std::move(args)) {}
+
+std::vector<std::int64_t> NodeResourcesBalancedAllocation::pod_requests(const PodInfo& pod) const {
+  std::vector<std::int64_t> out;
+  out.reserve(args_.resources.size());
+  for (const ResourceSpec& r : args_.resources) {
+    out.push_back(r.name == api::kResourcePods ? 0 : pod.requests.get(r.name));
+  }
+  return out;
+}
+
+Status NodeResourcesBalancedAllocation::pre_score(CycleState& state, const PodInfo& pod,
+                                                  std::span<const NodeInfo* const> /*nodes*/) {
+  auto s = std::make_unique<PreScoreState>();
+  s->pod_requests = pod_requests(pod);
+  state.write(kPreScoreStateKey, std::move(s));
+  return Status::success();
+}
+
+std::int64_t NodeResourcesBalancedAllocation::score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
+  if (const auto* s = state.read<PreScoreState>(kPreScoreStateKey)) {
+    return score_with(s->pod_requests, node);
+  }
+  return score_with(pod_requests(pod), node);
+}
+
+std::int64_t NodeResourcesBalancedAllocation::score_with(const std::vector<std::int64_t>& pod_requests,
+                                                         const NodeInfo& node) const {
+  std::vector<std::int64_t> requested(args_.resources.size(), 0);
+  std::vector<std::int64_t> allocatable(args_.resources.size(), 0);
+  for (std::size_t i = 0; i < args_.resources.size(); ++i) {
+    const std::string& name = args_.resources[i].name;
+    const std::int64_t pod_req = pod_requests[i];
+    if (pod_req == 0 && is_scalar_resource(name)) {
+      continue;
+    }
+    // useRequested: the node's actual requests, not NonZeroRequested.
+    if (name == api::kResourceCpu) {
+      allocatable[i] = node.allocatable.milli_cpu;
+      requested[i] = node.requested.milli_cpu + pod_req;
+    } else if (name == api::kResourceMemory) {
+      allocatable[i] = node.allocatable.memory;
+      requested[i] = node.requested.memory + pod_req;
+    } else if (name == api::kResourceEphemeralStorage) {
+      allocatable[i] = node.allocatable.ephemeral_storage;
+      requested[i] = node.requested.ephemeral_storage + pod_req;
+    } else if (has_scalar(node.allocatable, name)) {
+      allocatable[i] = node.allocatable.scalar(name);
+      requested[i] = node.requested.scalar(name) + pod_req;
+    }
+  }
+  return balanced_score(requested, allocatable);
+}
+
+std::int64_t NodeResourcesBalancedAllocation::balanced_score(std::span<const std::int64_t> requested,
+                                                             std::span<const std::int64_t> allocatable) {
+  std::vector<double> fractions;
+  double total = 0;
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    if (allocatable[i] == 0) {
+      continue;
+    }
+    const double f = std::min(1.0, static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]));
+    total += f;
+    fractions.push_back(f);
+  }
+  double std_dev = 0;
+  // Two resources (the common case): std = |f1 − f2| / 2, the same value the general formula gives.
+  if (fractions.size() == 2) {
+    std_dev = std::abs((fractions[0] - fractions[1]) / 2);
+  } else if (fractions.size() > 2) {
+    const double mean = total / static_cast<double>(fractions.size());
+    double sum = 0;
+    for (double f : fractions) {
+      sum += (f - mean) * (f - mean);
+    }
+    std_dev = std::sqrt(sum / static_cast<double>(fractions.size()));
+  }
+  return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
+}
+
+}  // namespace kubesim::scheduler
