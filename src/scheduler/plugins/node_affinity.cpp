@@ -42,17 +42,6 @@ struct PreScoreState final : StateData {
   std::vector<api::PreferredSchedulingTerm> preferred;
 };
 
-std::string_view args_type_name(const PluginArgs& a) {
-  static constexpr std::string_view kNames[] = {"<nil>",
-                                                "NodeResourcesFitArgs",
-                                                "NodeResourcesBalancedAllocationArgs",
-                                                "InterPodAffinityArgs",
-                                                "PodTopologySpreadArgs",
-                                                "NodeAffinityArgs",
-                                                "DefaultPreemptionArgs"};
-  return kNames[a.index()];
-}
-
 bool is_integer(const std::string& s) {
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -179,7 +168,8 @@ base::Expected<std::unique_ptr<Plugin>, std::string> NodeAffinity::create(const 
   }
   const auto* a = std::get_if<NodeAffinityArgs>(&args);
   if (a == nullptr) {
-    return base::unexpected(fmt::format("args are not of type NodeAffinityArgs, got *config.{}", args_type_name(args)));
+    return base::unexpected(
+        fmt::format("args are not of type NodeAffinityArgs, got *config.{}", plugin_args_type_name(args)));
   }
   if (std::string err = validate(*a); !err.empty()) {
     return base::unexpected(std::move(err));

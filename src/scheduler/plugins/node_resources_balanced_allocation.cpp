@@ -15,17 +15,6 @@ struct PreScoreState final : StateData {
   std::vector<std::int64_t> pod_requests;
 };
 
-std::string_view args_type_name(const PluginArgs& a) {
-  static constexpr std::string_view kNames[] = {"<nil>",
-                                                "NodeResourcesFitArgs",
-                                                "NodeResourcesBalancedAllocationArgs",
-                                                "InterPodAffinityArgs",
-                                                "PodTopologySpreadArgs",
-                                                "NodeAffinityArgs",
-                                                "DefaultPreemptionArgs"};
-  return kNames[a.index()];
-}
-
 bool is_scalar_resource(std::string_view name) {
   return name != api::kResourceCpu && name != api::kResourceMemory && name != api::kResourceEphemeralStorage &&
          name != api::kResourcePods;
@@ -78,7 +67,7 @@ NodeResourcesBalancedAllocation::create(const PluginArgs& args, FrameworkHandle&
   const auto* a = std::get_if<NodeResourcesBalancedAllocationArgs>(&args);
   if (a == nullptr) {
     return base::unexpected(fmt::format("want args to be of type NodeResourcesBalancedAllocationArgs, got *config.{}",
-                                        args_type_name(args)));
+                                        plugin_args_type_name(args)));
   }
   NodeResourcesBalancedAllocationArgs defaulted = with_defaults(*a);
   if (std::string err = validate(defaulted); !err.empty()) {

@@ -17,17 +17,6 @@ struct PreScoreState final : StateData {
   std::vector<std::int64_t> pod_requests;
 };
 
-std::string_view args_type_name(const PluginArgs& a) {
-  static constexpr std::string_view kNames[] = {"<nil>",
-                                                "NodeResourcesFitArgs",
-                                                "NodeResourcesBalancedAllocationArgs",
-                                                "InterPodAffinityArgs",
-                                                "PodTopologySpreadArgs",
-                                                "NodeAffinityArgs",
-                                                "DefaultPreemptionArgs"};
-  return kNames[a.index()];
-}
-
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 // IsQualifiedName's name part: at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends.
@@ -161,7 +150,7 @@ base::Expected<std::unique_ptr<Plugin>, std::string> NodeResourcesFit::create(co
   const auto* a = std::get_if<NodeResourcesFitArgs>(&args);
   if (a == nullptr) {
     return base::unexpected(
-        fmt::format("want args to be of type NodeResourcesFitArgs, got *config.{}", args_type_name(args)));
+        fmt::format("want args to be of type NodeResourcesFitArgs, got *config.{}", plugin_args_type_name(args)));
   }
   NodeResourcesFitArgs defaulted = with_defaults(*a);
   if (std::string err = validate(defaulted); !err.empty()) {

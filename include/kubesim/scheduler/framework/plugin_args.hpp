@@ -65,9 +65,12 @@ struct DefaultPreemptionArgs {
 using PluginArgs = std::variant<std::monostate, NodeResourcesFitArgs, NodeResourcesBalancedAllocationArgs,
                                 InterPodAffinityArgs, PodTopologySpreadArgs, NodeAffinityArgs, DefaultPreemptionArgs>;
 
+/// The upstream Go type name of the args held ("NodeResourcesFitArgs"; "<nil>" for none), for the
+/// "want args to be of type X, got *config.Y" messages of plugin factories.
+std::string_view plugin_args_type_name(const PluginArgs& args);
+
 /// The args configured for a plugin, or `T{}` (upstream's defaults) when none were given.
-template <class T>
-T args_or_default(const PluginArgs& args) {
+template <class T> T args_or_default(const PluginArgs& args) {
   if (const T* a = std::get_if<T>(&args)) {
     return *a;
   }
