@@ -26,7 +26,7 @@ ALLOWED = {
     "scenario": {"base", "sim", "api", "apiserver", "node", "scheduler"},
     "metrics": {"base", "sim", "api"},
     "cluster": {"base", "sim", "api", "store", "apiserver", "client", "scheduler", "node", "scenario", "metrics"},
-    "app": {"base", "cluster", "metrics", "scenario"},
+    "app": {"base", "cluster", "metrics", "scenario", "scheduler"},
 }
 # third-party include prefix -> the only modules that may use it (never from include/)
 THIRD_PARTY = {"yaml-cpp/": {"scenario"}, "CLI/": {"app"}, "boost/graph": {"topology", "scheduler"}}

@@ -2,6 +2,8 @@
 //
 // Exit codes: 0 success, 1 internal failure, 2 bad input (scenario or command line).
 
+#include "schedule_command.hpp"
+
 #include "kubesim/base/time.hpp"
 #include "kubesim/cluster/cluster.hpp"
 #include "kubesim/cluster/history_log.hpp"
@@ -173,6 +175,14 @@ int main(int argc, char** argv) {
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report every error");
   validate_cmd->add_option("scenario", validate_path, "Scenario YAML file")->required();
 
+  kubesim::app::ScheduleArgs schedule;
+  CLI::App* schedule_cmd =
+      app.add_subcommand("schedule", "Schedule one pod against a snapshot of manifests and explain every node");
+  schedule_cmd->add_option("-f,--file", schedule.file, "Snapshot YAML (manifests + optional KubeSchedulerConfiguration)")
+      ->required();
+  schedule_cmd->add_option("--pod", schedule.pod, "NAMESPACE/NAME of the pod to place (default: the only pending pod)");
+  schedule_cmd->add_option("-o,--output", schedule.output, "Output format: text or json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -188,6 +198,9 @@ int main(int argc, char** argv) {
     }
     if (validate_cmd->parsed()) {
       return cmd_validate(validate_path);
+    }
+    if (schedule_cmd->parsed()) {
+      return kubesim::app::run_schedule(schedule);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "kubesim: internal error: {}\n", e.what());

@@ -43,8 +43,15 @@ Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
 base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scenario::ScenarioSpec& spec,
                                                                      const RunOptions& options) {
   std::unique_ptr<Cluster> c(new Cluster(spec, options));
-  auto sched = scheduler::Scheduler::create(c->sim_, c->api_, spec.control_plane.scheduler,
-                                            std::vector<scheduler::ProfileConfig>{scheduler::default_profile()});
+  // Profiles from the scenario's KubeSchedulerConfiguration are stored as written: merge them here.
+  std::vector<scheduler::ProfileConfig> profiles;
+  for (const scheduler::ProfileConfig& p : spec.control_plane.profiles) {
+    profiles.push_back(scheduler::merge_with_defaults(p));
+  }
+  if (profiles.empty()) {
+    profiles.push_back(scheduler::default_profile());
+  }
+  auto sched = scheduler::Scheduler::create(c->sim_, c->api_, spec.control_plane.scheduler, profiles);
   if (!sched) {
     return base::unexpected(sched.error());
   }

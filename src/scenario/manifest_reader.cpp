@@ -517,6 +517,13 @@ void read_object_meta(Ctx& c, const Value& v, api::ObjectMeta& out) {
     }
   }
   m.read("finalizers", out.finalizers);
+  // Only whether it is set matters (a terminating pod, e.g. in a `kubesim schedule` snapshot); the API
+  // server clears it on create, as upstream does.
+  if (std::optional<Value> ts = m.get("deletionTimestamp")) {
+    if (read_string(c.r, *ts)) {
+      out.deletion_timestamp = SimTime::zero();
+    }
+  }
   m.ignore(ignored::kObjectMeta);
   m.finish();
 }
@@ -883,6 +890,17 @@ void read_manifests(Reader& r, const Value& outer, std::vector<ManifestObject>& 
   if (validate(r, paths, root.loc, object, std::string())) {
     out.push_back(ManifestObject{root.loc, std::move(object)});
   }
+}
+
+void read_spread_constraint_value(Reader& r, const Value& v, const std::string& owner,
+                                  api::TopologySpreadConstraint& out) {
+  Ctx c{r, owner};
+  read_spread_constraint(c, v, out);
+}
+
+void read_node_affinity_value(Reader& r, const Value& v, const std::string& owner, api::NodeAffinity& out) {
+  Ctx c{r, owner};
+  read_node_affinity(c, v, out);
 }
 
 std::optional<api::Node> read_node_template(Reader& r, const Value& v, std::string_view pool_name) {

@@ -32,4 +32,10 @@ std::optional<api::Node> read_node_template(Reader& r, const Value& v, std::stri
 std::optional<api::PodTemplateSpec> read_arrivals_template(Reader& r, const Value& v, std::string_view name,
                                                            std::string_view namespace_);
 
+/// A TopologySpreadConstraint / NodeAffinity outside a pod (scheduler plugin args reuse the pod
+/// readers); `owner` names the enclosing object in messages.
+void read_spread_constraint_value(Reader& r, const Value& v, const std::string& owner,
+                                  api::TopologySpreadConstraint& out);
+void read_node_affinity_value(Reader& r, const Value& v, const std::string& owner, api::NodeAffinity& out);
+
 }  // namespace kubesim::scenario::internal

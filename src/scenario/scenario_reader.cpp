@@ -1,6 +1,7 @@
 #include "distribution_reader_internal.hpp"
 #include "manifest_reader_internal.hpp"
 #include "scenario_reader_internal.hpp"
+#include "scheduler_config_reader_internal.hpp"
 
 #include <fmt/format.h>
 
@@ -63,7 +64,8 @@ void read_api_server(Reader& r, const Value& v, apiserver::ApiServerConfig& out)
   m.finish();
 }
 
-void read_scheduler(Reader& r, const Value& v, scheduler::SchedulerConfig& out) {
+void read_scheduler(Reader& r, const Value& v, ControlPlaneSpec& spec) {
+  scheduler::SchedulerConfig& out = spec.scheduler;
   MapReader m(r, v, v.path);
   read_duration_field(m, "podInitialBackoff", out.pod_initial_backoff, true);
   std::optional<Value> max_backoff = m.get("podMaxBackoff");
@@ -82,6 +84,25 @@ void read_scheduler(Reader& r, const Value& v, scheduler::SchedulerConfig& out) 
   read_duration_field(m, "podMaxInUnschedulablePodsDuration", out.pod_max_in_unschedulable_pods, true);
   m.read("percentageOfNodesToScore", out.percentage_of_nodes_to_score, 0, 100);
   read_duration_field(m, "cycleCost", out.cycle_cost, false);
+  // A KubeSchedulerConfiguration, inline or in a file next to the scenario; its top-level fields
+  // override the ones above.
+  std::optional<Value> inline_config = m.get("configuration");
+  std::optional<Value> config_file = m.get("configurationFile");
+  std::optional<SchedulerConfiguration> config;
+  if (inline_config && config_file) {
+    r.error(config_file->loc, fmt::format("'{}' sets both 'configuration' and 'configurationFile'", v.path),
+            "give the KubeSchedulerConfiguration inline or in a file, not both");
+  } else if (inline_config) {
+    config = read_scheduler_configuration(r, *inline_config, false);
+  } else if (config_file) {
+    if (std::optional<std::string> path = read_string(r, *config_file)) {
+      config = read_scheduler_configuration_file(r, *config_file, *path);
+    }
+  }
+  if (config) {
+    config->apply_to(out);
+    spec.profiles = std::move(config->profiles);
+  }
   m.finish();
 }
 
@@ -91,7 +112,7 @@ void read_control_plane(Reader& r, const Value& v, ControlPlaneSpec& out) {
     read_api_server(r, *api, out.api_server);
   }
   if (std::optional<Value> sched = m.get("scheduler")) {
-    read_scheduler(r, *sched, out.scheduler);
+    read_scheduler(r, *sched, out);
   }
   m.finish();
 }

@@ -12,6 +12,7 @@
 #include "kubesim/base/distribution.hpp"
 #include "kubesim/base/time.hpp"
 #include "kubesim/node/kubelet_config.hpp"
+#include "kubesim/scheduler/framework/framework.hpp"
 #include "kubesim/scheduler/scheduler_config.hpp"
 
 #include <cstdint>
@@ -52,6 +53,9 @@ struct ClusterSpec {
 struct ControlPlaneSpec {
   apiserver::ApiServerConfig api_server;
   scheduler::SchedulerConfig scheduler;
+  /// Scheduler profiles from `scheduler.configuration` / `configurationFile` (a KubeSchedulerConfiguration),
+  /// as written: NOT merged with the defaults. Empty = the default profile only.
+  std::vector<scheduler::ProfileConfig> profiles;
 };
 
 /// Timeline action `create`: objects submitted through the API server at the entry's time.
