@@ -98,7 +98,9 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # run_measured OUT ERR METER_OUT CMD...: runs CMD with stdout in OUT, stderr in ERR, and writes
-# "wall_s=<seconds>" and "maxrss_kib=<KiB or empty>" lines to METER_OUT.
+# "wall_s=<seconds>", "cpu_s=<user + system seconds or empty>" and "maxrss_kib=<KiB or empty>" lines
+# to METER_OUT. CPU time is printed next to wall time because on a shared machine the wall time also
+# counts the time the process waited for a core.
 run_measured() {
   local out="$1" err="$2" meter_out="$3"
   shift 3
@@ -109,7 +111,9 @@ run_measured() {
         /Elapsed \(wall clock\)/ {
           n = split($2, p, ":"); s = 0; for (i = 1; i <= n; ++i) { s = s * 60 + p[i] }; printf "wall_s=%.3f\n", s
         }
-        /Maximum resident set size/ { printf "maxrss_kib=%s\n", $2 }' "$tmp/time.txt" >"$meter_out"
+        /User time \(seconds\)|System time \(seconds\)/ { cpu += $2 }
+        /Maximum resident set size/ { printf "maxrss_kib=%s\n", $2 }
+        END { printf "cpu_s=%.2f\n", cpu }' "$tmp/time.txt" >"$meter_out"
       ;;
     python-rusage)
       python3 - "$meter_out" "$out" "$err" "$@" <<'PY'
@@ -120,7 +124,8 @@ with open(out, "wb") as o, open(err, "wb") as e:
     rc = subprocess.call(cmd, stdout=o, stderr=e)
 wall = time.monotonic() - t0
 with open(meter_out, "w") as m:
-    m.write(f"wall_s={wall:.3f}\nmaxrss_kib={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\n")
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    m.write(f"wall_s={wall:.3f}\nmaxrss_kib={u.ru_maxrss}\ncpu_s={u.ru_utime + u.ru_stime:.2f}\n")
 sys.exit(rc)
 PY
       ;;
@@ -129,7 +134,7 @@ PY
       start=$(date +%s.%N)
       "$@" >"$out" 2>"$err"
       end=$(date +%s.%N)
-      printf 'wall_s=%s\nmaxrss_kib=\n' "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')" >"$meter_out"
+      printf 'wall_s=%s\nmaxrss_kib=\ncpu_s=\n' "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')" >"$meter_out"
       ;;
   esac
 }
@@ -142,11 +147,13 @@ median() {
 
 echo
 echo "== scale run: $kubesim run $scenario  ($runs run(s), peak memory via $meter)"
-printf '%-6s %10s %10s %12s %10s %11s %12s\n' run "wall s" "loop s" "events/s" "events" scheduled "peak RSS MiB"
+printf '%-6s %10s %8s %10s %12s %10s %11s %12s\n' run "wall s" "cpu s" "loop s" "events/s" "events" scheduled \
+  "peak RSS MiB"
 : >"$tmp/walls"
 : >"$tmp/loops"
 : >"$tmp/rates"
 : >"$tmp/rss"
+: >"$tmp/cpus"
 for ((i = 1; i <= runs; ++i)); do
   status=0
   run_measured "$tmp/out.txt" "$tmp/err.txt" "$tmp/meter.txt" "$kubesim" run "$scenario" || status=$?
@@ -157,6 +164,10 @@ for ((i = 1; i <= runs; ++i)); do
   fi
   wall_s="$(sed -n 's/^wall_s=//p' "$tmp/meter.txt")"
   rss_kib="$(sed -n 's/^maxrss_kib=//p' "$tmp/meter.txt")"
+  cpu_s="$(sed -n 's/^cpu_s=//p' "$tmp/meter.txt")"
+  if [[ -n "$cpu_s" ]]; then
+    echo "$cpu_s" >>"$tmp/cpus"
+  fi
   # kubesim prints "wall time 12.345s, 1234567 events/s" (the event loop only) on stderr.
   loop_s="$(sed -n 's/^wall time \([0-9.]*\)s, .*/\1/p' "$tmp/err.txt" | tail -n 1)"
   rate="$(sed -n 's/^wall time [0-9.]*s, \([0-9]*\) events\/s.*/\1/p' "$tmp/err.txt" | tail -n 1)"
@@ -167,7 +178,7 @@ for ((i = 1; i <= runs; ++i)); do
     rss_mib="$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')"
     echo "$rss_kib" >>"$tmp/rss"
   fi
-  printf '%-6s %10s %10s %12s %10s %11s %12s\n' "$i" "$wall_s" "${loop_s:-?}" "${rate:-?}" "${events:-?}" \
+  printf '%-6s %10s %8s %10s %12s %10s %11s %12s\n' "$i" "$wall_s" "${cpu_s:-n/a}" "${loop_s:-?}" "${rate:-?}" "${events:-?}" \
     "${scheduled:-?}" "$rss_mib"
   echo "$wall_s" >>"$tmp/walls"
   if [[ -n "$loop_s" ]]; then
@@ -182,7 +193,8 @@ med_wall="$(median <"$tmp/walls")"
 med_loop="$(median <"$tmp/loops")"
 med_rate="$(median %.0f <"$tmp/rates")"
 med_rss="$(median %.0f <"$tmp/rss")"
-printf '%-6s %10s %10s %12s %10s %11s %12s\n' median "$med_wall" "${med_loop:-?}" "${med_rate:-?}" "${events:-?}" \
+med_cpu="$(median %.2f <"$tmp/cpus")"
+printf '%-6s %10s %8s %10s %12s %10s %11s %12s\n' median "$med_wall" "${med_cpu:-n/a}" "${med_loop:-?}" "${med_rate:-?}" "${events:-?}" \
   "${scheduled:-?}" "$([[ -n "$med_rss" ]] && awk -v k="$med_rss" 'BEGIN { printf "%.1f", k / 1024 }' || echo n/a)"
 echo
 echo "summary of the last run:"

@@ -51,7 +51,8 @@ std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::st
     msg += ".";
   }
   if (!post_filter_message.empty()) {
-    msg += " " + post_filter_message;
+    // Upstream SeparatorFormat " %v.": hence the familiar "...for incoming pod.." double period.
+    msg += " " + post_filter_message + ".";
   }
   return msg;
 }
@@ -190,6 +191,7 @@ void Scheduler::on_pod_event(const client::WatchEvent& ev) {
   if (ev.type == client::ChangeType::Deleted) {
     queue_->remove(key);
     gated_.erase(key);
+    delete_nominated(key);
     if (assigned_.contains(key)) {
       remove_assigned(key);
       // AssignedPodDelete: freed resources may help unschedulable pods.
@@ -201,6 +203,7 @@ void Scheduler::on_pod_event(const client::WatchEvent& ev) {
   if (!pod->spec.node_name.empty()) {
     queue_->remove(key);
     gated_.erase(key);
+    delete_nominated(key);
     add_assigned(pod, false);
     return;
   }
@@ -210,8 +213,10 @@ void Scheduler::on_pod_event(const client::WatchEvent& ev) {
   if (pod->is_terminating()) {
     queue_->remove(key);
     gated_.erase(key);
+    delete_nominated(key);
     return;
   }
+  update_nominated(pod);
   enqueue(pod, ev.type == client::ChangeType::Added);
   on_queue_changed();
 }
@@ -309,10 +314,24 @@ void Scheduler::record_unschedulable(const QueuedPodInfo& qp, const std::string&
   queue_->add_unschedulable(qp, sim_.now());
   const api::Pod& pod = *qp.pod;
   const api::PodCondition* cond = pod.status.condition("PodScheduled");
-  // Upstream updates the condition only when it changes, to spare the API server.
+  // handleSchedulingFailure: the nominator learns the PostFilter's nomination at once, so the next
+  // cycles see it before the status update comes back through the watch.
+  bool nnn_changed = false;
+  if (nomination_override_) {
+    if (nomination_override_->empty()) {
+      delete_nominated(key_of(pod));
+    } else {
+      add_nominated(qp.pod, *nomination_override_);
+    }
+    nnn_changed = pod.status.nominated_node_name != *nomination_override_;
+  }
+  // Upstream updatePod patches the status only when the condition or the nomination changes.
   if (cond == nullptr || cond->status != api::ConditionStatus::False || cond->reason != "Unschedulable" ||
-      cond->message != message) {
+      cond->message != message || nnn_changed) {
     api::Pod next = pod;
+    if (nnn_changed) {
+      next.status.nominated_node_name = *nomination_override_;
+    }
     next.status.set_condition(
         api::PodCondition{"PodScheduled", api::ConditionStatus::False, "Unschedulable", message, sim_.now()});
     next.metadata.resource_version = 0;  // a status patch: no precondition
@@ -332,6 +351,8 @@ void Scheduler::run_cycle() {
   PodInfo pod = PodInfo::from(qp.pod);
   AttemptResult result;
   state_.clear();
+  current_fw_ = fw;
+  nomination_override_.reset();
 
   std::span<NodeInfo* const> nodes = snapshot_.nodes();
   const auto num_nodes = static_cast<std::int32_t>(nodes.size());
@@ -352,23 +373,49 @@ void Scheduler::run_cycle() {
         fw->percentage_of_nodes_to_score().value_or(config_.percentage_of_nodes_to_score), num_nodes);
     std::int32_t processed = 0;
     const auto n = static_cast<std::uint32_t>(num_nodes);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const NodeInfo& node = *nodes[(next_start_node_index_ + i) % n];
-      ++processed;
-      Status s = fw->run_filter(state_, pod, node);
+    // evaluateNominatedNode: a node nominated by an earlier preemption is tried alone first. Upstream
+    // runs findNodesThatPassFilters over that one node, which leaves nextStartNodeIndex at (i+1)%1 = 0.
+    const NodeInfo* nominated = nullptr;
+    std::optional<Status> nominated_status;
+    if (!qp.pod->status.nominated_node_name.empty()) {
+      nominated = snapshot_.find(qp.pod->status.nominated_node_name);
+    }
+    if (nominated != nullptr) {
+      next_start_node_index_ = 0;
+      Status s = run_filter_with_nominated(state_, pod, *nominated);
       if (s.is_success()) {
-        feasible_.push_back(&node);
-        if (static_cast<std::int32_t>(feasible_.size()) >= to_find) {
-          break;
-        }
+        feasible_.push_back(nominated);
+        processed = 1;
       } else {
-        for (const std::string& r : s.reasons()) {
-          ++reasons[r];
-        }
-        failed_.push_back(NodeStatus{&node, std::move(s)});
+        nominated_status = std::move(s);
       }
     }
-    next_start_node_index_ = (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % n;
+    if (feasible_.empty()) {
+      bool nominated_seen = false;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const NodeInfo& node = *nodes[(next_start_node_index_ + i) % n];
+        ++processed;
+        nominated_seen = nominated_seen || &node == nominated;
+        Status s = run_filter_with_nominated(state_, pod, node);
+        if (s.is_success()) {
+          feasible_.push_back(&node);
+          if (static_cast<std::int32_t>(feasible_.size()) >= to_find) {
+            break;
+          }
+        } else {
+          for (const std::string& r : s.reasons()) {
+            ++reasons[r];
+          }
+          failed_.push_back(NodeStatus{&node, std::move(s)});
+        }
+      }
+      // Upstream counts processed nodes as feasible + diagnosed ones, and the nominated node's failure
+      // stays in the diagnosis even when this pass stopped before reaching it.
+      if (nominated_status && !nominated_seen) {
+        ++processed;
+      }
+      next_start_node_index_ = (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % n;
+    }
     result.nodes_evaluated = processed;
   }
   result.nodes_feasible = static_cast<std::int32_t>(feasible_.size());
@@ -377,6 +424,9 @@ void Scheduler::run_cycle() {
     PostFilterResult post;
     if (num_nodes > 0) {
       fw->run_post_filter(state_, pod, failed_, post);
+      if (!post.nominated_node.empty()) {
+        nomination_override_ = post.nominated_node;
+      }
     }
     result.message = num_nodes == 0 && pre.is_success() ? std::string("no nodes available to schedule pods")
                                                         : fit_error_message(num_nodes, reasons, post.message);
@@ -407,6 +457,8 @@ void Scheduler::run_cycle() {
     result.node = chosen->name();
     // Assume: the cache counts the pod on the node before the binding is confirmed, so the next cycle
     // already sees the room it takes.
+    // assume(): the pod no longer needs its nomination.
+    delete_nominated(key_of(*qp.pod));
     api::Pod assumed = *qp.pod;
     assumed.spec.node_name = result.node;
     add_assigned(std::make_shared<const api::Pod>(std::move(assumed)), true);
@@ -428,6 +480,118 @@ void Scheduler::run_cycle() {
   if (queue_->active_size() > 0) {
     cycle_scheduled_ = true;
     sim_.schedule_after(config_.cycle_cost, sim::EventKind::SchedulerCycle);
+  }
+}
+
+// --- preemption and the nominator --------------------------------------------------------------------
+
+Status Scheduler::run_filter_with_nominated(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
+  KUBESIM_ASSERT(current_fw_ != nullptr, "run_filter_with_nominated outside a scheduling cycle");
+  auto it = nominated_pods_.find(node.name());
+  if (it != nominated_pods_.end()) {
+    // First pass with the nominated pods of priority >= the pod's: it must not take the room they were
+    // promised. The second pass (without them) guards filters such as pod affinity that could pass only
+    // thanks to them.
+    std::optional<NodeInfo> with;
+    for (const PodInfo& p : it->second) {
+      if (p.get().priority() >= pod.get().priority() && p.get().metadata.uid != pod.get().metadata.uid) {
+        if (!with) {
+          with.emplace(node);
+        }
+        with->add_pod(p);
+      }
+    }
+    if (with) {
+      Status s = current_fw_->run_filter(state, pod, *with);
+      if (!s.is_success()) {
+        return s;
+      }
+    }
+  }
+  return current_fw_->run_filter(state, pod, node);
+}
+
+void Scheduler::preempt(const api::Pod& preemptor, const std::string& node,
+                        std::span<const std::shared_ptr<const api::Pod>> victims) {
+  for (const auto& victim : victims) {
+    api::PodCondition c{
+        "DisruptionTarget", api::ConditionStatus::True, "PreemptionByScheduler",
+        fmt::format("{}: preempting to accommodate a higher priority pod", preemptor.spec.scheduler_name), sim_.now()};
+    const api::PodCondition* old = victim->status.condition("DisruptionTarget");
+    if (old == nullptr || old->status != c.status || old->reason != c.reason || old->message != c.message) {
+      api::Pod next = *victim;
+      next.status.set_condition(std::move(c));
+      next.metadata.resource_version = 0;  // a status patch: no precondition
+      client_.update_status(api::AnyObject(std::move(next)));
+    }
+    // DeleteOptions{}: the victim's own terminationGracePeriodSeconds.
+    client_.remove(api::Kind::Pod, victim->metadata.namespace_, victim->metadata.name);
+  }
+  // Lower-priority pods nominated to the node may no longer fit there: clearing their nomination sends
+  // them looking elsewhere (the nominator forgets them when the update comes back).
+  for (const PodInfo& p : nominated_pods_for_node(node)) {
+    if (p.get().priority() < preemptor.priority() && !p.get().status.nominated_node_name.empty()) {
+      api::Pod next = p.get();
+      next.status.nominated_node_name.clear();
+      next.metadata.resource_version = 0;
+      client_.update_status(api::AnyObject(std::move(next)));
+    }
+  }
+}
+
+void Scheduler::clear_nominated_node(const api::Pod& /*pod*/) { nomination_override_ = std::string(); }
+
+std::vector<PodInfo> Scheduler::nominated_pods_for_node(const std::string& node) const {
+  auto it = nominated_pods_.find(node);
+  return it == nominated_pods_.end() ? std::vector<PodInfo>{} : it->second;
+}
+
+void Scheduler::add_nominated(const std::shared_ptr<const api::Pod>& pod, const std::string& node) {
+  std::string key = key_of(*pod);
+  delete_nominated(key);
+  nominated_pods_[node].push_back(PodInfo::from(pod));
+  nominated_node_of_.emplace(std::move(key), node);
+}
+
+void Scheduler::delete_nominated(const std::string& key) {
+  auto it = nominated_node_of_.find(key);
+  if (it == nominated_node_of_.end()) {
+    return;
+  }
+  auto list = nominated_pods_.find(it->second);
+  if (list != nominated_pods_.end()) {
+    std::erase_if(list->second, [&](const PodInfo& p) { return key_of(p.get()) == key; });
+    if (list->second.empty()) {
+      nominated_pods_.erase(list);
+    }
+  }
+  nominated_node_of_.erase(it);
+}
+
+void Scheduler::update_nominated(const std::shared_ptr<const api::Pod>& pod) {
+  std::string key = key_of(*pod);
+  const std::string& nnn = pod->status.nominated_node_name;
+  if (!nnn.empty()) {
+    add_nominated(pod, nnn);
+    return;
+  }
+  auto it = nominated_node_of_.find(key);
+  if (it == nominated_node_of_.end()) {
+    return;
+  }
+  // An update without nominatedNodeName right after an in-memory nomination keeps it (the pod's old
+  // object had none either); an update that removes the node ends it.
+  std::string node = it->second;
+  bool old_had_nnn = false;
+  for (const PodInfo& p : nominated_pods_[node]) {
+    if (key_of(p.get()) == key) {
+      old_had_nnn = !p.get().status.nominated_node_name.empty();
+    }
+  }
+  if (old_had_nnn) {
+    delete_nominated(key);
+  } else {
+    add_nominated(pod, node);
   }
 }
 

@@ -20,6 +20,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +80,20 @@ class Scheduler final : public FrameworkHandle {
   [[nodiscard]] const ClusterObjects& objects() const override { return objects_; }
   base::Rng& rng() override { return rng_; }
   void bind_pod(const api::Pod& pod, const std::string& node_name) override;
+  /// Runs the filters of the profile whose cycle is running, twice when pods of priority >= `pod` are
+  /// nominated to the node (upstream RunFilterPluginsWithNominatedPods). Only valid inside run_cycle.
+  Status run_filter_with_nominated(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// prepareCandidate: DisruptionTarget condition (status patch) and DELETE for each victim, then clears
+  /// the nominatedNodeName of lower-priority pods nominated to `node`.
+  void preempt(const api::Pod& preemptor, const std::string& node,
+               std::span<const std::shared_ptr<const api::Pod>> victims) override;
+  void clear_nominated_node(const api::Pod& pod) override;
+
+  /// The nominator (upstream nominator in the scheduling queue): pending pods nominated to `node`, in
+  /// the order they were nominated. A nomination comes from this scheduler's preemption (at once) or
+  /// from a pod's status.nominatedNodeName (watch); it ends when the pod is bound, deleted or its
+  /// status loses the node.
+  [[nodiscard]] std::vector<PodInfo> nominated_pods_for_node(const std::string& node) const;
 
   /// Fired after every scheduling attempt.
   sim::Signal<base::SimTime, const api::Pod&, const AttemptResult&> on_attempt;
@@ -102,6 +118,11 @@ class Scheduler final : public FrameworkHandle {
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// The framework of the pod's profile, or nullptr when no profile has its schedulerName.
   [[nodiscard]] Framework* framework_for(const api::Pod& pod);
+  /// Nominator updates: (re)nominate the pod to `node`, or forget its nomination.
+  void add_nominated(const std::shared_ptr<const api::Pod>& pod, const std::string& node);
+  void delete_nominated(const std::string& key);
+  /// Upstream updateNominatedPod for a watch event of a pending pod.
+  void update_nominated(const std::shared_ptr<const api::Pod>& pod);
 
   struct Assigned {
     std::string node;
@@ -138,6 +159,15 @@ class Scheduler final : public FrameworkHandle {
   bool cycle_scheduled_ = false;
   base::SimTime backoff_timer_at_ = base::SimTime::max();
   base::SimTime unschedulable_timer_at_ = base::SimTime::max();
+
+  /// Nominated pods by node, in nomination order, and each pod's node by "ns/name" (lookup only).
+  std::map<std::string, std::vector<PodInfo>> nominated_pods_;
+  std::unordered_map<std::string, std::string> nominated_node_of_;
+  /// The framework of the running cycle (for run_filter_with_nominated).
+  Framework* current_fw_ = nullptr;
+  /// Set during PostFilter: the nominatedNodeName to write with the PodScheduled=False condition
+  /// (upstream NominatingInfo in ModeOverride); empty string = clear. Unset = leave as is.
+  std::optional<std::string> nomination_override_;
 
   // Scratch buffers reused by every cycle.
   CycleState state_;

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::int64_t kMaxTotalScore = std::numeric_limits<std::int64_t>::max();
 
-bool contains(const std::vector<const Plugin*>& v, const Plugin* p) { return std::find(v.begin(), v.end(), p) != v.end(); }
+bool contains(const std::vector<const Plugin*>& v, const Plugin* p) {
+  return std::find(v.begin(), v.end(), p) != v.end();
+}
 
 bool has_name(const std::vector<std::string>& v, std::string_view name) {
   return std::find(v.begin(), v.end(), name) != v.end();
@@ -19,32 +21,32 @@ bool has_name(const std::vector<std::string>& v, std::string_view name) {
 // Upstream's interface names, used in its error messages.
 std::string_view interface_name(ExtensionPoint p) {
   switch (p) {
-    case ExtensionPoint::PreEnqueue:
-      return "PreEnqueuePlugin";
-    case ExtensionPoint::QueueSort:
-      return "QueueSortPlugin";
-    case ExtensionPoint::PreFilter:
-      return "PreFilterPlugin";
-    case ExtensionPoint::Filter:
-      return "FilterPlugin";
-    case ExtensionPoint::PostFilter:
-      return "PostFilterPlugin";
-    case ExtensionPoint::PreScore:
-      return "PreScorePlugin";
-    case ExtensionPoint::Score:
-      return "ScorePlugin";
-    case ExtensionPoint::Reserve:
-      return "ReservePlugin";
-    case ExtensionPoint::Permit:
-      return "PermitPlugin";
-    case ExtensionPoint::PreBind:
-      return "PreBindPlugin";
-    case ExtensionPoint::Bind:
-      return "BindPlugin";
-    case ExtensionPoint::PostBind:
-      return "PostBindPlugin";
-    case ExtensionPoint::MultiPoint:
-      return "MultiPoint";
+  case ExtensionPoint::PreEnqueue:
+    return "PreEnqueuePlugin";
+  case ExtensionPoint::QueueSort:
+    return "QueueSortPlugin";
+  case ExtensionPoint::PreFilter:
+    return "PreFilterPlugin";
+  case ExtensionPoint::Filter:
+    return "FilterPlugin";
+  case ExtensionPoint::PostFilter:
+    return "PostFilterPlugin";
+  case ExtensionPoint::PreScore:
+    return "PreScorePlugin";
+  case ExtensionPoint::Score:
+    return "ScorePlugin";
+  case ExtensionPoint::Reserve:
+    return "ReservePlugin";
+  case ExtensionPoint::Permit:
+    return "PermitPlugin";
+  case ExtensionPoint::PreBind:
+    return "PreBindPlugin";
+  case ExtensionPoint::Bind:
+    return "BindPlugin";
+  case ExtensionPoint::PostBind:
+    return "PostBindPlugin";
+  case ExtensionPoint::MultiPoint:
+    return "MultiPoint";
   }
   return "Plugin";
 }
@@ -53,29 +55,29 @@ std::string_view interface_name(ExtensionPoint p) {
 // no in-tree implementation in kubesim yet, so nothing implements them.
 bool implements(Plugin* p, ExtensionPoint point) {
   switch (point) {
-    case ExtensionPoint::PreEnqueue:
-      return dynamic_cast<PreEnqueuePlugin*>(p) != nullptr;
-    case ExtensionPoint::QueueSort:
-      return dynamic_cast<QueueSortPlugin*>(p) != nullptr;
-    case ExtensionPoint::PreFilter:
-      return dynamic_cast<PreFilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::Filter:
-      return dynamic_cast<FilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::PostFilter:
-      return dynamic_cast<PostFilterPlugin*>(p) != nullptr;
-    case ExtensionPoint::PreScore:
-      return dynamic_cast<PreScorePlugin*>(p) != nullptr;
-    case ExtensionPoint::Score:
-      return dynamic_cast<ScorePlugin*>(p) != nullptr;
-    case ExtensionPoint::Reserve:
-      return dynamic_cast<ReservePlugin*>(p) != nullptr;
-    case ExtensionPoint::Bind:
-      return dynamic_cast<BindPlugin*>(p) != nullptr;
-    case ExtensionPoint::Permit:
-    case ExtensionPoint::PreBind:
-    case ExtensionPoint::PostBind:
-    case ExtensionPoint::MultiPoint:
-      return false;
+  case ExtensionPoint::PreEnqueue:
+    return dynamic_cast<PreEnqueuePlugin*>(p) != nullptr;
+  case ExtensionPoint::QueueSort:
+    return dynamic_cast<QueueSortPlugin*>(p) != nullptr;
+  case ExtensionPoint::PreFilter:
+    return dynamic_cast<PreFilterPlugin*>(p) != nullptr;
+  case ExtensionPoint::Filter:
+    return dynamic_cast<FilterPlugin*>(p) != nullptr;
+  case ExtensionPoint::PostFilter:
+    return dynamic_cast<PostFilterPlugin*>(p) != nullptr;
+  case ExtensionPoint::PreScore:
+    return dynamic_cast<PreScorePlugin*>(p) != nullptr;
+  case ExtensionPoint::Score:
+    return dynamic_cast<ScorePlugin*>(p) != nullptr;
+  case ExtensionPoint::Reserve:
+    return dynamic_cast<ReservePlugin*>(p) != nullptr;
+  case ExtensionPoint::Bind:
+    return dynamic_cast<BindPlugin*>(p) != nullptr;
+  case ExtensionPoint::Permit:
+  case ExtensionPoint::PreBind:
+  case ExtensionPoint::PostBind:
+  case ExtensionPoint::MultiPoint:
+    return false;
   }
   return false;
 }
@@ -113,38 +115,38 @@ PluginSet merge_plugin_set(const PluginSet& defaults, const PluginSet& custom) {
 
 std::string_view extension_point_key(ExtensionPoint p) {
   switch (p) {
-    case ExtensionPoint::PreEnqueue:
-      return "preEnqueue";
-    case ExtensionPoint::QueueSort:
-      return "queueSort";
-    case ExtensionPoint::PreFilter:
-      return "preFilter";
-    case ExtensionPoint::Filter:
-      return "filter";
-    case ExtensionPoint::PostFilter:
-      return "postFilter";
-    case ExtensionPoint::PreScore:
-      return "preScore";
-    case ExtensionPoint::Score:
-      return "score";
-    case ExtensionPoint::Reserve:
-      return "reserve";
-    case ExtensionPoint::Permit:
-      return "permit";
-    case ExtensionPoint::PreBind:
-      return "preBind";
-    case ExtensionPoint::Bind:
-      return "bind";
-    case ExtensionPoint::PostBind:
-      return "postBind";
-    case ExtensionPoint::MultiPoint:
-      return "multiPoint";
+  case ExtensionPoint::PreEnqueue:
+    return "preEnqueue";
+  case ExtensionPoint::QueueSort:
+    return "queueSort";
+  case ExtensionPoint::PreFilter:
+    return "preFilter";
+  case ExtensionPoint::Filter:
+    return "filter";
+  case ExtensionPoint::PostFilter:
+    return "postFilter";
+  case ExtensionPoint::PreScore:
+    return "preScore";
+  case ExtensionPoint::Score:
+    return "score";
+  case ExtensionPoint::Reserve:
+    return "reserve";
+  case ExtensionPoint::Permit:
+    return "permit";
+  case ExtensionPoint::PreBind:
+    return "preBind";
+  case ExtensionPoint::Bind:
+    return "bind";
+  case ExtensionPoint::PostBind:
+    return "postBind";
+  case ExtensionPoint::MultiPoint:
+    return "multiPoint";
   }
   return "";
 }
 
 void PluginRegistry::add(std::string name, Factory factory) {
-  auto [it, inserted] = factories_.emplace(std::move(name), std::move(factory));
+  [[maybe_unused]] auto [it, inserted] = factories_.emplace(std::move(name), std::move(factory));
   KUBESIM_ASSERT(inserted, "plugin {} registered twice", it->first);
 }
 
@@ -217,10 +219,12 @@ base::Expected<Framework, std::string> Framework::create(const ProfileConfig& pr
     for (const PluginRef& ref : set.enabled) {
       Plugin* p = by_name.at(ref.name);
       if (!implements(p, point)) {
-        return base::unexpected(fmt::format("plugin \"{}\" does not extend {} plugin", ref.name, interface_name(point)));
+        return base::unexpected(
+            fmt::format("plugin \"{}\" does not extend {} plugin", ref.name, interface_name(point)));
       }
       if (has_name(explicit_names, ref.name)) {
-        return base::unexpected(fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
+        return base::unexpected(
+            fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
       }
       explicit_names.push_back(ref.name);
     }
@@ -237,7 +241,8 @@ base::Expected<Framework, std::string> Framework::create(const ProfileConfig& pr
           continue;
         }
         if (has_name(multi_names, ref.name)) {
-          return base::unexpected(fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
+          return base::unexpected(
+              fmt::format("plugin \"{}\" already registered as \"{}\"", ref.name, interface_name(point)));
         }
         multi_names.push_back(ref.name);
       }
@@ -260,13 +265,13 @@ base::Expected<Framework, std::string> Framework::create(const ProfileConfig& pr
 
   auto list_of = [&](ExtensionPoint p) -> const std::vector<Plugin*>& { return lists[static_cast<std::size_t>(p)]; };
   if (list_of(ExtensionPoint::QueueSort).size() != 1) {
-    return base::unexpected(fmt::format(
-        "only one queue sort plugin required for profile with scheduler name \"{}\", but got {}", profile.scheduler_name,
-        list_of(ExtensionPoint::QueueSort).size()));
+    return base::unexpected(
+        fmt::format("only one queue sort plugin required for profile with scheduler name \"{}\", but got {}",
+                    profile.scheduler_name, list_of(ExtensionPoint::QueueSort).size()));
   }
   if (list_of(ExtensionPoint::Bind).empty()) {
-    return base::unexpected(
-        fmt::format("at least one bind plugin is needed for profile with scheduler name \"{}\"", profile.scheduler_name));
+    return base::unexpected(fmt::format("at least one bind plugin is needed for profile with scheduler name \"{}\"",
+                                        profile.scheduler_name));
   }
   fw.queue_sort_ = dynamic_cast<QueueSortPlugin*>(list_of(ExtensionPoint::QueueSort).front());
   for (Plugin* p : list_of(ExtensionPoint::PreEnqueue)) {
@@ -326,40 +331,40 @@ std::vector<std::string> Framework::plugin_names(ExtensionPoint p) const {
     }
   };
   switch (p) {
-    case ExtensionPoint::PreEnqueue:
-      add(pre_enqueue_);
-      break;
-    case ExtensionPoint::QueueSort:
-      out.emplace_back(queue_sort_->name());
-      break;
-    case ExtensionPoint::PreFilter:
-      add(pre_filter_);
-      break;
-    case ExtensionPoint::Filter:
-      add(filter_);
-      break;
-    case ExtensionPoint::PostFilter:
-      add(post_filter_);
-      break;
-    case ExtensionPoint::PreScore:
-      add(pre_score_);
-      break;
-    case ExtensionPoint::Score:
-      for (const WeightedScore& ws : score_) {
-        out.emplace_back(ws.plugin->name());
-      }
-      break;
-    case ExtensionPoint::Reserve:
-      add(reserve_);
-      break;
-    case ExtensionPoint::Bind:
-      add(bind_);
-      break;
-    case ExtensionPoint::Permit:
-    case ExtensionPoint::PreBind:
-    case ExtensionPoint::PostBind:
-    case ExtensionPoint::MultiPoint:
-      break;
+  case ExtensionPoint::PreEnqueue:
+    add(pre_enqueue_);
+    break;
+  case ExtensionPoint::QueueSort:
+    out.emplace_back(queue_sort_->name());
+    break;
+  case ExtensionPoint::PreFilter:
+    add(pre_filter_);
+    break;
+  case ExtensionPoint::Filter:
+    add(filter_);
+    break;
+  case ExtensionPoint::PostFilter:
+    add(post_filter_);
+    break;
+  case ExtensionPoint::PreScore:
+    add(pre_score_);
+    break;
+  case ExtensionPoint::Score:
+    for (const WeightedScore& ws : score_) {
+      out.emplace_back(ws.plugin->name());
+    }
+    break;
+  case ExtensionPoint::Reserve:
+    add(reserve_);
+    break;
+  case ExtensionPoint::Bind:
+    add(bind_);
+    break;
+  case ExtensionPoint::Permit:
+  case ExtensionPoint::PreBind:
+  case ExtensionPoint::PostBind:
+  case ExtensionPoint::MultiPoint:
+    break;
   }
   return out;
 }
@@ -376,11 +381,12 @@ Status Framework::run_pre_enqueue(const api::Pod& pod) {
 }
 
 Status Framework::run_pre_filter(CycleState& state, const PodInfo& pod) {
-  skipped_filters_.clear();
+  skipped_.clear();
+  active_filters_.clear();
   for (PreFilterPlugin* p : pre_filter_) {
     Status s = p->pre_filter(state, pod);
     if (s.is_skip()) {
-      skipped_filters_.push_back(p);
+      skipped_.push_back(p);
       continue;
     }
     if (!s.is_success()) {
@@ -388,14 +394,16 @@ Status Framework::run_pre_filter(CycleState& state, const PodInfo& pod) {
       return s;
     }
   }
+  for (FilterPlugin* p : filter_) {
+    if (!contains(skipped_, p)) {
+      active_filters_.push_back(p);
+    }
+  }
   return Status::success();
 }
 
 Status Framework::run_filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
-  for (FilterPlugin* p : filter_) {
-    if (!skipped_filters_.empty() && contains(skipped_filters_, p)) {
-      continue;
-    }
+  for (FilterPlugin* p : active_filters_) {
     Status s = p->filter(state, pod, node);
     if (!s.is_success()) {
       s.set_plugin(p->name());
@@ -421,14 +429,20 @@ Status Framework::run_post_filter(CycleState& state, const PodInfo& pod, std::sp
 
 Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
                             std::span<std::int64_t> totals, std::vector<std::vector<PluginScore>>* explain) {
-  skipped_scores_.clear();
+  skipped_.clear();
   for (PreScorePlugin* p : pre_score_) {
     Status s = p->pre_score(state, pod, nodes);
     if (s.is_skip()) {
-      skipped_scores_.push_back(p);
+      skipped_.push_back(p);
     } else if (!s.is_success()) {
       s.set_plugin(p->name());
       return s;
+    }
+  }
+  active_scores_.clear();
+  for (const WeightedScore& ws : score_) {
+    if (!contains(skipped_, ws.plugin)) {
+      active_scores_.push_back(ws);
     }
   }
   std::fill(totals.begin(), totals.end(), 0);
@@ -437,10 +451,7 @@ Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<con
   }
   scratch_.resize(nodes.size());
   std::vector<std::int64_t> raw;
-  for (const WeightedScore& ws : score_) {
-    if (!skipped_scores_.empty() && contains(skipped_scores_, ws.plugin)) {
-      continue;
-    }
+  for (const WeightedScore& ws : active_scores_) {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       scratch_[i] = ws.plugin->score(state, pod, *nodes[i]);
     }

@@ -1,5 +1,7 @@
 #include "kubesim/scheduler/framework/node_info.hpp"
 
+#include "kubesim/scheduler/framework/snapshot.hpp"
+
 #include <algorithm>
 
 namespace kubesim::scheduler {
@@ -180,6 +182,8 @@ PodInfo PodInfo::from(std::shared_ptr<const api::Pod> pod) {
 
 void NodeInfo::set_node(std::shared_ptr<const api::Node> n) {
   node = std::move(n);
+  unschedulable = node->spec.unschedulable;
+  has_taints = !node->spec.taints.empty();
   allocatable = Resource::from(node->status.allocatable);
   images.clear();
   for (const api::ContainerImage& img : node->status.images) {
@@ -197,8 +201,12 @@ void NodeInfo::add_pod(const PodInfo& p) {
   requested.add(p.requests);
   non_zero_milli_cpu += p.non_zero_milli_cpu;
   non_zero_memory += p.non_zero_memory;
-  pods_with_affinity += p.has_affinity() ? 1 : 0;
-  pods_with_required_anti_affinity += p.has_required_anti_affinity() ? 1 : 0;
+  if (p.has_affinity() && pods_with_affinity++ == 0 && owner.snapshot != nullptr) {
+    owner.snapshot->note_affinity_node(this, false, true);
+  }
+  if (p.has_required_anti_affinity() && pods_with_required_anti_affinity++ == 0 && owner.snapshot != nullptr) {
+    owner.snapshot->note_affinity_node(this, true, true);
+  }
   for (HostPort& hp : host_ports_of(p.pod->spec)) {
     used_ports.push_back(std::move(hp));
   }
@@ -213,8 +221,12 @@ bool NodeInfo::remove_pod(const std::string& uid) {
   requested.subtract(it->requests);
   non_zero_milli_cpu -= it->non_zero_milli_cpu;
   non_zero_memory -= it->non_zero_memory;
-  pods_with_affinity -= it->has_affinity() ? 1 : 0;
-  pods_with_required_anti_affinity -= it->has_required_anti_affinity() ? 1 : 0;
+  if (it->has_affinity() && --pods_with_affinity == 0 && owner.snapshot != nullptr) {
+    owner.snapshot->note_affinity_node(this, false, false);
+  }
+  if (it->has_required_anti_affinity() && --pods_with_required_anti_affinity == 0 && owner.snapshot != nullptr) {
+    owner.snapshot->note_affinity_node(this, true, false);
+  }
   for (const HostPort& hp : host_ports_of(it->pod->spec)) {
     auto used = std::find(used_ports.begin(), used_ports.end(), hp);
     if (used != used_ports.end()) {
@@ -230,8 +242,8 @@ std::vector<HostPort> host_ports_of(const api::PodSpec& spec) {
   auto visit = [&](const api::Container& c) {
     for (const api::ContainerPort& p : c.ports) {
       if (p.host_port > 0) {
-        out.push_back(HostPort{p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.protocol.empty() ? "TCP" : p.protocol,
-                               p.host_port});
+        out.push_back(
+            HostPort{p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.protocol.empty() ? "TCP" : p.protocol, p.host_port});
       }
     }
   };

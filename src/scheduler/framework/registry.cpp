@@ -3,7 +3,11 @@
 // it by default) its entry in default_profile() at upstream's position.
 
 #include "kubesim/scheduler/framework/framework.hpp"
+#include "kubesim/scheduler/plugins/best_fit.hpp"
 #include "kubesim/scheduler/plugins/default_binder.hpp"
+#include "kubesim/scheduler/plugins/default_preemption.hpp"
+#include "kubesim/scheduler/plugins/dot_product.hpp"
+#include "kubesim/scheduler/plugins/first_fit.hpp"
 #include "kubesim/scheduler/plugins/image_locality.hpp"
 #include "kubesim/scheduler/plugins/inter_pod_affinity.hpp"
 #include "kubesim/scheduler/plugins/node_affinity.hpp"
@@ -15,11 +19,13 @@
 #include "kubesim/scheduler/plugins/node_volume_limits.hpp"
 #include "kubesim/scheduler/plugins/pod_topology_spread.hpp"
 #include "kubesim/scheduler/plugins/priority_sort.hpp"
+#include "kubesim/scheduler/plugins/random.hpp"
 #include "kubesim/scheduler/plugins/scheduling_gates.hpp"
 #include "kubesim/scheduler/plugins/taint_toleration.hpp"
 #include "kubesim/scheduler/plugins/volume_binding.hpp"
 #include "kubesim/scheduler/plugins/volume_restrictions.hpp"
 #include "kubesim/scheduler/plugins/volume_zone.hpp"
+#include "kubesim/scheduler/plugins/worst_fit.hpp"
 
 namespace kubesim::scheduler {
 namespace {
@@ -47,16 +53,22 @@ PluginRegistry default_registry() {
   add<VolumeZone>(r);
   add<PodTopologySpread>(r);
   add<InterPodAffinity>(r);
+  add<DefaultPreemption>(r);
   add<NodeResourcesBalancedAllocation>(r);
   add<ImageLocality>(r);
   add<DefaultBinder>(r);
+  // Research policies (docs/policies.md): registered, never in default_profile().
+  add<Random>(r);
+  add<FirstFit>(r);
+  add<BestFit>(r);
+  add<WorstFit>(r);
+  add<DotProduct>(r);
   return r;
 }
 
 ProfileConfig default_profile() {
   // Upstream's default MultiPoint list (apis/config/v1/default_plugins.go, v1.31+) in its order, with
-  // its Score weights (0 = unset, i.e. 1). DefaultPreemption is not implemented yet (see the
-  // scheduler issue), so pods that fit nowhere wait instead of preempting.
+  // its Score weights (0 = unset, i.e. 1).
   ProfileConfig p;
   p.at(ExtensionPoint::MultiPoint).enabled = {
       {std::string(SchedulingGates::kName), 0},
@@ -73,6 +85,7 @@ ProfileConfig default_profile() {
       {std::string(VolumeZone::kName), 0},
       {std::string(PodTopologySpread::kName), 2},
       {std::string(InterPodAffinity::kName), 2},
+      {std::string(DefaultPreemption::kName), 0},
       {std::string(NodeResourcesBalancedAllocation::kName), 1},
       {std::string(ImageLocality::kName), 1},
       {std::string(DefaultBinder::kName), 0},

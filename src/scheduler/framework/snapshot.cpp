@@ -39,6 +39,15 @@ void Snapshot::count_images(const NodeInfo& n, std::int32_t delta) {
   }
 }
 
+void Snapshot::note_affinity_node(NodeInfo* node, bool required_anti_affinity, bool has_now) {
+  std::vector<NodeInfo*>& list = required_anti_affinity ? with_required_anti_affinity_ : with_affinity_;
+  if (has_now) {
+    list.push_back(node);
+  } else {
+    list.erase(std::find(list.begin(), list.end(), node));  // stable, so iteration order stays reproducible
+  }
+}
+
 void Snapshot::add_to_zone(NodeInfo* n) {
   std::string z = zone_key(*n->node);
   auto it = std::find(zones_.begin(), zones_.end(), z);
@@ -77,6 +86,7 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
     return info;
   }
   auto info = std::make_unique<NodeInfo>();
+  info->owner.snapshot = this;
   info->set_node(std::move(node));
   count_images(*info, +1);
   index_.emplace(name, storage_.size());
@@ -93,6 +103,9 @@ void Snapshot::remove_node(std::string_view name) {
   }
   std::size_t idx = it->second;
   count_images(*storage_[idx], -1);
+  NodeInfo* gone = storage_[idx].get();
+  std::erase(with_affinity_, gone);
+  std::erase(with_required_anti_affinity_, gone);
   remove_from_zone(storage_[idx].get());
   storage_.erase(storage_.begin() + static_cast<std::ptrdiff_t>(idx));
   index_.erase(it);

@@ -24,6 +24,9 @@ base::Expected<std::unique_ptr<Plugin>, std::string> ImageLocality::create(const
 }
 
 std::int64_t ImageLocality::sum_image_scores(const NodeInfo& node, const api::PodSpec& spec, const Snapshot& snapshot) {
+  if (node.images.empty()) {
+    return 0;  // nothing cached here: skip building normalized names
+  }
   const auto total_nodes = static_cast<double>(snapshot.size());
   std::int64_t sum = 0;
   auto add = [&](const api::Container& c) {

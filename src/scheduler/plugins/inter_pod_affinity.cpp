@@ -127,12 +127,8 @@ base::Expected<std::unique_ptr<Plugin>, std::string> InterPodAffinity::create(co
 
 Status InterPodAffinity::pre_filter(CycleState& state, const PodInfo& pod) {
   auto s = std::make_unique<PreFilterState>();
-  const std::span<NodeInfo* const> nodes = handle_.snapshot().nodes();
   // Existing pods' required anti-affinity terms that match the incoming pod.
-  for (const NodeInfo* n : nodes) {
-    if (n->pods_with_required_anti_affinity == 0) {
-      continue;
-    }
+  for (const NodeInfo* n : handle_.snapshot().nodes_with_required_anti_affinity()) {
     for (const PodInfo& existing : n->pods) {
       for (const AffinityTerm& t : existing.required_anti_affinity_terms) {
         if (t.matches(pod.get())) {
@@ -144,7 +140,7 @@ Status InterPodAffinity::pre_filter(CycleState& state, const PodInfo& pod) {
   const auto& affinity = pod.required_affinity_terms;
   const auto& anti = pod.required_anti_affinity_terms;
   if (!affinity.empty() || !anti.empty()) {
-    for (const NodeInfo* n : nodes) {
+    for (const NodeInfo* n : handle_.snapshot().nodes()) {
       const api::Node& node = *n->node;
       for (const PodInfo& existing : n->pods) {
         // Affinity counts a pod only if it matches *all* terms: one pod must satisfy them together.
@@ -224,10 +220,8 @@ Status InterPodAffinity::pre_score(CycleState& state, const PodInfo& pod, std::s
   TopologyMap& m = s->topology_score;
   const api::Pod& incoming = pod.get();
   // Unless the incoming pod has preferred terms, only pods that have affinity themselves contribute.
-  for (const NodeInfo* n : handle_.snapshot().nodes()) {
-    if (!has_constraints && n->pods_with_affinity == 0) {
-      continue;
-    }
+  const Snapshot& snap = handle_.snapshot();
+  for (const NodeInfo* n : has_constraints ? snap.nodes() : snap.nodes_with_pod_affinity()) {
     const api::Node& node = *n->node;
     if (node.metadata.labels.empty()) {
       continue;

@@ -13,7 +13,7 @@ base::Expected<std::unique_ptr<Plugin>, std::string> NodeUnschedulable::create(c
 }
 
 Status NodeUnschedulable::filter(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
-  if (!node.node->spec.unschedulable) {
+  if (!node.unschedulable) {
     return Status::success();
   }
   // Upstream: "If pod tolerate unschedulable taint, it's also tolerate `node.Spec.Unschedulable`."

@@ -24,6 +24,9 @@ base::Expected<std::unique_ptr<Plugin>, std::string> TaintToleration::create(con
 Status TaintToleration::filter(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
   // v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: the first NoSchedule or
   // NoExecute taint, in the node's order, that the pod does not tolerate.
+  if (!node.has_taints) {
+    return Status::success();
+  }
   const std::vector<api::Toleration>& tolerations = pod.get().spec.tolerations;
   for (const api::Taint& taint : node.node->spec.taints) {
     if (taint.effect != api::TaintEffect::NoSchedule && taint.effect != api::TaintEffect::NoExecute) {
@@ -71,6 +74,9 @@ Status TaintToleration::pre_score(CycleState& state, const PodInfo& pod, std::sp
 }
 
 std::int64_t TaintToleration::score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
+  if (!node.has_taints) {
+    return 0;
+  }
   if (const auto* s = state.read<PreScoreState>(kPreScoreStateKey)) {
     return count_intolerable_prefer_no_schedule(node.node->spec.taints, s->tolerations_prefer_no_schedule);
   }

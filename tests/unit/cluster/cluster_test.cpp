@@ -74,7 +74,11 @@ TEST_CASE("a tiny scenario reproduces its hand-computed timeline", "[cluster]") 
   const metrics::PodRecord& b = pods[1];
   CHECK(b.created == at(6_ms));         // sent when a's create was acknowledged
   CHECK(b.attempts == 2);               // unschedulable at 7 ms, retried when a finished
-  CHECK(b.message == "0/1 nodes are available: 1 Insufficient cpu.");
+  // Preemption finds no lower-priority victim (a and b have the same priority); upstream's message
+  // really ends in two periods.
+  CHECK(b.message ==
+        "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims "
+        "found for incoming pod..");
   CHECK(b.scheduled == at(11'316_ms));  // a's Succeeded reaches the scheduler at 11.313 s
   CHECK(b.running == at(11'620_ms));    // busybox is cached: no pull this time
   CHECK(b.phase == api::PodPhase::Running);

@@ -2,6 +2,8 @@
 
 #include "support/catch.hpp"
 
+#include <algorithm>
+
 using namespace kubesim;
 using namespace kubesim::base::literals;
 using namespace kubesim::scheduler;
@@ -22,6 +24,11 @@ TEST_CASE("FitError lists sorted 'count reason' strings", "[scheduler]") {
         "0/5 nodes are available: 2 Insufficient memory, 3 Insufficient cpu.");
   CHECK(fit_error_message(3, {{"Too many pods", 3}}) == "0/3 nodes are available: 3 Too many pods.");
   CHECK(fit_error_message(0, {}) == "0/0 nodes are available:");
+  // The PostFilter message is appended with upstream's SeparatorFormat " %v.".
+  CHECK(fit_error_message(1, {{"Insufficient cpu", 1}},
+                          "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.") ==
+        "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims "
+        "found for incoming pod..");
 }
 
 namespace {
@@ -33,8 +40,8 @@ struct Harness {
   apiserver::ClientId client = api.register_client("test");
   std::vector<std::pair<std::string, AttemptResult>> attempts;
 
-  Harness() {
-    auto s = Scheduler::create(sim, api, {}, {default_profile()});
+  explicit Harness(const ProfileConfig& profile = default_profile()) {
+    auto s = Scheduler::create(sim, api, {}, {profile});
     REQUIRE(s.has_value());
     scheduler = std::move(s.value());
     scheduler->on_attempt.connect([this](base::SimTime, const api::Pod& p, const AttemptResult& r) {
@@ -44,26 +51,26 @@ struct Harness {
   }
   void dispatch(const sim::Event& e) {
     switch (e.kind) {
-      case sim::EventKind::ApiRequest:
-        api.handle_request(e.arg);
-        break;
-      case sim::EventKind::SchedulerWatch:
-        scheduler->handle_watch(e.target, e.arg);
-        break;
-      case sim::EventKind::SchedulerReply:
-        scheduler->handle_reply(e.arg);
-        break;
-      case sim::EventKind::SchedulerCycle:
-        scheduler->run_cycle();
-        break;
-      case sim::EventKind::SchedulerFlushBackoff:
-        scheduler->flush_backoff();
-        break;
-      case sim::EventKind::SchedulerFlushUnschedulable:
-        scheduler->flush_unschedulable();
-        break;
-      default:
-        FAIL("unexpected event");
+    case sim::EventKind::ApiRequest:
+      api.handle_request(e.arg);
+      break;
+    case sim::EventKind::SchedulerWatch:
+      scheduler->handle_watch(e.target, e.arg);
+      break;
+    case sim::EventKind::SchedulerReply:
+      scheduler->handle_reply(e.arg);
+      break;
+    case sim::EventKind::SchedulerCycle:
+      scheduler->run_cycle();
+      break;
+    case sim::EventKind::SchedulerFlushBackoff:
+      scheduler->flush_backoff();
+      break;
+    case sim::EventKind::SchedulerFlushUnschedulable:
+      scheduler->flush_unschedulable();
+      break;
+    default:
+      FAIL("unexpected event");
     }
   }
   void run_for(base::Duration d) { sim.run_until(sim.now() + d, *this); }
@@ -85,11 +92,39 @@ struct Harness {
     p.spec.containers.push_back(c);
     api.create(client, p);
   }
+  /// A pod with spec.priority set (admission keeps it when no priorityClassName is given).
+  void priority_pod(std::string name, std::int64_t cpu, std::int32_t priority, std::int64_t grace = 0,
+                    bool never = false) {
+    api::Pod p;
+    p.metadata.name = std::move(name);
+    api::Container c;
+    c.name = "c";
+    c.image = "busybox";
+    c.resources.requests.set("cpu", cpu);
+    p.spec.containers.push_back(c);
+    p.spec.priority = priority;
+    p.spec.termination_grace_period_seconds = grace;
+    if (never) {
+      p.spec.preemption_policy = api::PreemptionPolicy::Never;
+    }
+    api.create(client, p);
+  }
+  std::shared_ptr<const api::Pod> get(const std::string& pod) { return api.store().get<api::Pod>("default", pod); }
   std::string node_of(const std::string& pod) {
     auto p = api.store().get<api::Pod>("default", pod);
     return p ? p->spec.node_name : "<gone>";
   }
 };
+
+/// The default profile, which has DefaultPreemption at upstream's position (after InterPodAffinity).
+ProfileConfig with_preemption() {
+  ProfileConfig p = default_profile();
+  const auto& list = p.at(ExtensionPoint::MultiPoint).enabled;
+  auto it = std::find_if(list.begin(), list.end(), [](const PluginRef& r) { return r.name == "InterPodAffinity"; });
+  REQUIRE(it != list.end());
+  REQUIRE((it + 1)->name == "DefaultPreemption");
+  return p;
+}
 
 }  // namespace
 
@@ -125,7 +160,9 @@ TEST_CASE("an unschedulable pod records the FitError and is scheduled when a nod
   REQUIRE(c != nullptr);
   CHECK(c->status == api::ConditionStatus::False);
   CHECK(c->reason == "Unschedulable");
-  CHECK(c->message == "0/2 nodes are available: 2 Insufficient cpu.");
+  CHECK(c->message ==
+        "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims "
+        "found for incoming pod..");
   REQUIRE(h.attempts.size() == 1);
   CHECK(h.attempts[0].second.nodes_evaluated == 2);
   CHECK(h.scheduler->queue().unschedulable_size() == 1);
@@ -188,4 +225,98 @@ TEST_CASE("ties are broken by the seeded stream, reproducibly", "[scheduler]") {
   std::string first = run();
   CHECK_FALSE(first.empty());
   CHECK(run() == first);
+}
+
+TEST_CASE("a high-priority pod preempts a lower-priority one and takes its node", "[scheduler][preemption]") {
+  Harness h(with_preemption());
+  h.node("a", 2000);
+  h.node("b", 2000);
+  h.run_for(1_s);
+  h.priority_pod("low-a", 2000, 1);
+  h.priority_pod("low-b", 2000, 5);
+  h.run_for(1_s);
+  REQUIRE_FALSE(h.node_of("low-a").empty());
+  REQUIRE_FALSE(h.node_of("low-b").empty());
+  h.priority_pod("high", 1000, 100);
+  h.run_for(3_s);
+  // The first attempt fails and nominates the node of the least important victim (low-a, priority 1),
+  // which is deleted; the retry binds the pod there.
+  // PrioritySort ran low-b (priority 5) before low-a.
+  REQUIRE(h.attempts.size() == 4);
+  CHECK(h.attempts[1].first == "low-a");
+  const std::string victim_node = h.attempts[1].second.node;
+  CHECK(h.attempts[2].first == "high");
+  CHECK(h.attempts[2].second.message == "0/2 nodes are available: 2 Insufficient cpu.");
+  CHECK(h.node_of("low-a") == "<gone>");
+  CHECK(h.node_of("high") == victim_node);
+  CHECK(h.node_of("low-b") == h.attempts[0].second.node);
+  CHECK(h.scheduler->nominated_pods_for_node(victim_node).empty());
+}
+
+TEST_CASE("preemptionPolicy Never leaves the victims alone", "[scheduler][preemption]") {
+  Harness h(with_preemption());
+  h.node("a", 2000);
+  h.run_for(1_s);
+  h.priority_pod("low", 2000, 1);
+  h.run_for(1_s);
+  h.priority_pod("high", 1000, 100, 0, /*never=*/true);
+  h.run_for(1_s);
+  CHECK(h.node_of("high").empty());
+  CHECK(h.node_of("low") == "a");
+  const api::PodCondition* c = h.get("high")->status.condition("PodScheduled");
+  REQUIRE(c != nullptr);
+  CHECK(c->message ==
+        "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..");
+}
+
+TEST_CASE("no victims: upstream's double-period message and no nomination", "[scheduler][preemption]") {
+  Harness h(with_preemption());
+  h.node("a", 2000);
+  h.run_for(1_s);
+  h.priority_pod("first", 2000, 100);
+  h.run_for(1_s);
+  h.priority_pod("second", 1000, 100);
+  h.run_for(1_s);
+  auto p = h.get("second");
+  CHECK(p->status.nominated_node_name.empty());
+  CHECK(p->status.condition("PodScheduled")->message ==
+        "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims "
+        "found for incoming pod..");
+}
+
+TEST_CASE("the preemptor waits while its victim terminates", "[scheduler][preemption]") {
+  Harness h(with_preemption());
+  h.node("a", 2000);
+  h.run_for(1_s);
+  h.priority_pod("low", 2000, 1, /*grace=*/30);  // no kubelet here: it stays terminating
+  h.run_for(1_s);
+  h.priority_pod("high", 1000, 100);
+  h.run_for(1_s);
+  auto low = h.get("low");
+  REQUIRE(low != nullptr);
+  CHECK(low->is_terminating());
+  const api::PodCondition* dt = low->status.condition("DisruptionTarget");
+  REQUIRE(dt != nullptr);
+  CHECK(dt->reason == "PreemptionByScheduler");
+  CHECK(dt->message == "default-scheduler: preempting to accommodate a higher priority pod");
+  CHECK(h.get("high")->status.nominated_node_name == "a");
+  // A lower-priority pod that would fit once the victim is gone may not take the nominated room.
+  h.priority_pod("mid", 1500, 50);
+  // The 5-minute leftover flush retries both: the nominated node is tried first, fails, and preemption
+  // declines to evict more while a victim is still terminating there.
+  h.run_for(6_min);
+  CHECK(h.node_of("high").empty());
+  bool saw_wait = false;
+  for (const auto& [name, r] : h.attempts) {
+    if (name == "high" &&
+        r.message.ends_with("preemption: not eligible due to a terminating pod on the nominated node..")) {
+      saw_wait = true;
+    }
+  }
+  CHECK(saw_wait);
+  // The victim finally goes (its kubelet would confirm with a grace-0 delete): high gets the node.
+  h.api.remove(h.client, api::Kind::Pod, "default", "low", {}, 0, std::int64_t{0});
+  h.run_for(3_s);
+  CHECK(h.node_of("high") == "a");
+  CHECK(h.node_of("mid").empty());
 }

@@ -31,8 +31,7 @@ class CycleState {
     entries_.emplace_back(key, std::move(data));
   }
   /// The data under `key` cast to T, or nullptr.
-  template <class T>
-  [[nodiscard]] T* read(std::string_view key) const {
+  template <class T> [[nodiscard]] T* read(std::string_view key) const {
     for (const auto& [k, v] : entries_) {
       if (k == key) {
         return static_cast<T*>(v.get());

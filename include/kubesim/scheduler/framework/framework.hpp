@@ -43,6 +43,29 @@ class FrameworkHandle {
   virtual base::Rng& rng() = 0;
   /// Issues the pods/binding request for `pod` to `node_name` (used by DefaultBinder).
   virtual void bind_pod(const api::Pod& pod, const std::string& node_name) = 0;
+
+  // --- Preemption (DefaultPreemption). The defaults suit handles that never run PostFilter
+  // (`kubesim schedule`, plugin test doubles); the Scheduler overrides all three.
+
+  /// Upstream RunFilterPluginsWithNominatedPods with the filters of the profile whose cycle is running:
+  /// when pods with priority >= `pod` (other than `pod`) are nominated to `node`, the filters run
+  /// first on a copy of `node` with those pods added and, if that passes, again on `node` as is; the
+  /// node passes only if both do. `node` may be a modified copy of a snapshot node (preemption's dry
+  /// run). The default returns Error: this handle cannot run filters.
+  virtual Status run_filter_with_nominated(const CycleState& /*state*/, const PodInfo& /*pod*/,
+                                           const NodeInfo& /*node*/) {
+    return {Code::Error, "this handle cannot run filter plugins"};
+  }
+  /// Upstream prepareCandidate: every victim gets a DisruptionTarget=True condition (reason
+  /// PreemptionByScheduler) and is deleted with its own grace period; pods of lower priority than
+  /// `preemptor` nominated to `node` lose their nomination. The preemptor's own nomination comes
+  /// from the PostFilterResult. The default does nothing.
+  virtual void preempt(const api::Pod& /*preemptor*/, const std::string& /*node*/,
+                       std::span<const std::shared_ptr<const api::Pod>> /*victims*/) {}
+  /// Asks that the pod in the current cycle lose its status.nominatedNodeName when it is marked
+  /// unschedulable (preemption found no candidate; upstream's PostFilterResult with an empty
+  /// nominated node). The default does nothing.
+  virtual void clear_nominated_node(const api::Pod& /*pod*/) {}
 };
 
 /// Extension points as named in KubeSchedulerConfiguration `plugins:`; MultiPoint enables a plugin at
@@ -182,9 +205,11 @@ class Framework {
   std::vector<WeightedScore> score_;
   std::vector<ReservePlugin*> reserve_;
   std::vector<BindPlugin*> bind_;
-  // Per-cycle: plugins whose PreFilter/PreScore returned Skip.
-  std::vector<const Plugin*> skipped_filters_;
-  std::vector<const Plugin*> skipped_scores_;
+  // Per cycle: the Filter plugins and Score plugins whose PreFilter/PreScore did not return Skip,
+  // computed once so that the per-node loops do no lookups.
+  std::vector<FilterPlugin*> active_filters_;
+  std::vector<WeightedScore> active_scores_;
+  std::vector<const Plugin*> skipped_;
   std::vector<std::int64_t> scratch_;
 };
 

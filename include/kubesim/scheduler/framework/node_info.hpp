@@ -96,9 +96,24 @@ struct ImageState {
   std::int64_t size_bytes = 0;
 };
 
+class Snapshot;
+
+/// NodeInfo's link to the snapshot that holds it. A copy of a NodeInfo (a what-if copy, as preemption
+/// makes) is not in the snapshot, so the link does not survive copying.
+struct SnapshotLink {
+  Snapshot* snapshot = nullptr;
+  SnapshotLink() = default;
+  SnapshotLink(const SnapshotLink& /*other*/) {}
+  SnapshotLink& operator=(const SnapshotLink& /*other*/) { return *this; }
+};
+
 /// A node and what is placed on it.
 struct NodeInfo {
   std::shared_ptr<const api::Node> node;
+  // Copies of the node fields every cycle's filters read, so that the common case (schedulable, no
+  // taints) is decided without touching the Node object, a cache miss per node per pod otherwise.
+  bool unschedulable = false;
+  bool has_taints = false;
   /// Pods assigned or assumed to the node, in the order they were added.
   std::vector<PodInfo> pods;
   std::int32_t pods_with_affinity = 0;
@@ -120,6 +135,10 @@ struct NodeInfo {
   void add_pod(const PodInfo& p);
   /// Removes the pod with that UID; returns false if it was not on the node.
   bool remove_pod(const std::string& uid);
+
+  /// The snapshot that holds this node (set by Snapshot::upsert_node), told when the node starts or
+  /// stops having pods with affinity so that it can list such nodes without scanning all of them.
+  SnapshotLink owner;
 };
 
 /// The host ports a pod asks for (containers' ports with hostPort > 0), as NodePorts sees them.

@@ -30,11 +30,21 @@ class Snapshot {
   [[nodiscard]] NodeInfo* find(std::string_view name) const;
   /// How many nodes have the (normalized) image (ImageLocality's spread factor).
   [[nodiscard]] std::int32_t num_nodes_with_image(std::string_view image) const;
+  /// Nodes with at least one pod that has pod (anti-)affinity terms, and with at least one pod that has
+  /// required anti-affinity terms (upstream HavePodsWithAffinityNodeInfoList and
+  /// HavePodsWithRequiredAntiAffinityNodeInfoList). Order: when they gained such a pod.
+  [[nodiscard]] std::span<NodeInfo* const> nodes_with_pod_affinity() const { return with_affinity_; }
+  [[nodiscard]] std::span<NodeInfo* const> nodes_with_required_anti_affinity() const {
+    return with_required_anti_affinity_;
+  }
 
   /// Adds a node, or updates it when one of that name exists (pods stay). Returns it.
   NodeInfo& upsert_node(std::shared_ptr<const api::Node> node);
   /// Removes a node and its pods.
   void remove_node(std::string_view name);
+
+  /// Called by NodeInfo::add_pod/remove_pod when a node's count of such pods goes 0 → 1 or 1 → 0.
+  void note_affinity_node(NodeInfo* node, bool required_anti_affinity, bool has_now);
 
  private:
   void rebuild_order();
@@ -42,13 +52,15 @@ class Snapshot {
   void add_to_zone(NodeInfo* n);
   void remove_from_zone(NodeInfo* n);
 
-  std::vector<std::unique_ptr<NodeInfo>> storage_;  // insertion order; pointers stay valid
+  std::vector<std::unique_ptr<NodeInfo>> storage_;      // insertion order; pointers stay valid
   std::unordered_map<std::string, std::size_t> index_;  // name → storage_ index; lookup only
   std::vector<NodeInfo*> order_;
   // The node tree: zone keys in first-seen order and each zone's nodes in insertion order.
   std::vector<std::string> zones_;
   std::vector<std::vector<NodeInfo*>> zone_nodes_;
   std::map<std::string, std::int32_t, std::less<>> image_nodes_;
+  std::vector<NodeInfo*> with_affinity_;
+  std::vector<NodeInfo*> with_required_anti_affinity_;
 };
 
 /// Upstream utilnode.GetZoneKey: "region:\x00:zone" from the topology labels (or their deprecated

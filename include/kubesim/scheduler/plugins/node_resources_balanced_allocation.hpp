@@ -60,6 +60,9 @@ class NodeResourcesBalancedAllocation final : public PreScorePlugin, public Scor
   [[nodiscard]] std::int64_t score_with(const std::vector<std::int64_t>& pod_requests, const NodeInfo& node) const;
 
   NodeResourcesBalancedAllocationArgs args_;
+  // Scratch for score_with, reused across nodes (the scheduler is single-threaded).
+  mutable std::vector<std::int64_t> requested_scratch_;
+  mutable std::vector<std::int64_t> allocatable_scratch_;
 };
 
 }  // namespace kubesim::scheduler
