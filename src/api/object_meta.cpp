@@ -6,9 +6,8 @@ namespace kubesim::api {
 namespace {
 
 auto lower(const std::vector<StringMap::Entry>& v, std::string_view key) {
-  return std::lower_bound(v.begin(), v.end(), key, [](const StringMap::Entry& e, std::string_view k) {
-    return std::string_view(e.first) < k;
-  });
+  return std::lower_bound(v.begin(), v.end(), key,
+                          [](const StringMap::Entry& e, std::string_view k) { return std::string_view(e.first) < k; });
 }
 
 }  // namespace

@@ -6,28 +6,28 @@ namespace kubesim::api {
 
 std::string_view pod_phase_name(PodPhase p) {
   switch (p) {
-    case PodPhase::Pending:
-      return "Pending";
-    case PodPhase::Running:
-      return "Running";
-    case PodPhase::Succeeded:
-      return "Succeeded";
-    case PodPhase::Failed:
-      return "Failed";
-    case PodPhase::Unknown:
-      return "Unknown";
+  case PodPhase::Pending:
+    return "Pending";
+  case PodPhase::Running:
+    return "Running";
+  case PodPhase::Succeeded:
+    return "Succeeded";
+  case PodPhase::Failed:
+    return "Failed";
+  case PodPhase::Unknown:
+    return "Unknown";
   }
   return "Unknown";
 }
 
 std::string_view condition_status_name(ConditionStatus s) {
   switch (s) {
-    case ConditionStatus::True:
-      return "True";
-    case ConditionStatus::False:
-      return "False";
-    case ConditionStatus::Unknown:
-      return "Unknown";
+  case ConditionStatus::True:
+    return "True";
+  case ConditionStatus::False:
+    return "False";
+  case ConditionStatus::Unknown:
+    return "Unknown";
   }
   return "Unknown";
 }
@@ -101,12 +101,12 @@ std::vector<std::string> requested_resource_names(const PodSpec& spec) {
 
 std::string_view qos_class_name(QosClass q) {
   switch (q) {
-    case QosClass::Guaranteed:
-      return "Guaranteed";
-    case QosClass::Burstable:
-      return "Burstable";
-    case QosClass::BestEffort:
-      return "BestEffort";
+  case QosClass::Guaranteed:
+    return "Guaranteed";
+  case QosClass::Burstable:
+    return "Burstable";
+  case QosClass::BestEffort:
+    return "BestEffort";
   }
   return "BestEffort";
 }

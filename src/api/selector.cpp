@@ -17,33 +17,35 @@ std::optional<std::int64_t> parse_int(const std::string& s) {
 
 bool requirement_matches(const SelectorRequirement& r, const std::string* value) {
   switch (r.op) {
-    case SelectorOperator::In:
-      return value != nullptr && std::find(r.values.begin(), r.values.end(), *value) != r.values.end();
-    case SelectorOperator::NotIn:
-      return value == nullptr || std::find(r.values.begin(), r.values.end(), *value) == r.values.end();
-    case SelectorOperator::Exists:
-      return value != nullptr;
-    case SelectorOperator::DoesNotExist:
-      return value == nullptr;
-    case SelectorOperator::Gt:
-    case SelectorOperator::Lt: {
-      if (value == nullptr || r.values.size() != 1) {
-        return false;
-      }
-      auto have = parse_int(*value);
-      auto want = parse_int(r.values.front());
-      if (!have || !want) {
-        return false;
-      }
-      return r.op == SelectorOperator::Gt ? *have > *want : *have < *want;
+  case SelectorOperator::In:
+    return value != nullptr && std::find(r.values.begin(), r.values.end(), *value) != r.values.end();
+  case SelectorOperator::NotIn:
+    return value == nullptr || std::find(r.values.begin(), r.values.end(), *value) == r.values.end();
+  case SelectorOperator::Exists:
+    return value != nullptr;
+  case SelectorOperator::DoesNotExist:
+    return value == nullptr;
+  case SelectorOperator::Gt:
+  case SelectorOperator::Lt: {
+    if (value == nullptr || r.values.size() != 1) {
+      return false;
     }
+    auto have = parse_int(*value);
+    auto want = parse_int(r.values.front());
+    if (!have || !want) {
+      return false;
+    }
+    return r.op == SelectorOperator::Gt ? *have > *want : *have < *want;
+  }
   }
   return false;
 }
 
 }  // namespace
 
-bool SelectorRequirement::matches(const StringMap& labels) const { return requirement_matches(*this, labels.find(key)); }
+bool SelectorRequirement::matches(const StringMap& labels) const {
+  return requirement_matches(*this, labels.find(key));
+}
 
 bool LabelSelector::matches(const StringMap& labels) const {
   if (!labels.contains_all(match_labels)) {

@@ -6,14 +6,14 @@ namespace kubesim::api {
 
 std::string_view taint_effect_name(TaintEffect e) {
   switch (e) {
-    case TaintEffect::None:
-      return "";
-    case TaintEffect::NoSchedule:
-      return "NoSchedule";
-    case TaintEffect::PreferNoSchedule:
-      return "PreferNoSchedule";
-    case TaintEffect::NoExecute:
-      return "NoExecute";
+  case TaintEffect::None:
+    return "";
+  case TaintEffect::NoSchedule:
+    return "NoSchedule";
+  case TaintEffect::PreferNoSchedule:
+    return "PreferNoSchedule";
+  case TaintEffect::NoExecute:
+    return "NoExecute";
   }
   return "";
 }
@@ -26,11 +26,11 @@ bool Toleration::tolerates(const Taint& taint) const {
     return false;
   }
   switch (op) {
-    case TolerationOperator::Exists:
-      return true;
-    case TolerationOperator::Equal:
-      // An empty key is only valid with Exists; with Equal it matches nothing but an empty-key taint.
-      return key == taint.key && value == taint.value;
+  case TolerationOperator::Exists:
+    return true;
+  case TolerationOperator::Equal:
+    // An empty key is only valid with Exists; with Equal it matches nothing but an empty-key taint.
+    return key == taint.key && value == taint.value;
   }
   return false;
 }

@@ -9,20 +9,20 @@ namespace {
 
 std::string_view resource_name(Kind k) {
   switch (k) {
-    case Kind::Node:
-      return "nodes";
-    case Kind::Pod:
-      return "pods";
-    case Kind::Service:
-      return "services";
-    case Kind::ReplicaSet:
-      return "replicasets";
-    case Kind::Deployment:
-      return "deployments";
-    case Kind::PriorityClass:
-      return "priorityclasses";
-    case Kind::PodDisruptionBudget:
-      return "poddisruptionbudgets";
+  case Kind::Node:
+    return "nodes";
+  case Kind::Pod:
+    return "pods";
+  case Kind::Service:
+    return "services";
+  case Kind::ReplicaSet:
+    return "replicasets";
+  case Kind::Deployment:
+    return "deployments";
+  case Kind::PriorityClass:
+    return "priorityclasses";
+  case Kind::PodDisruptionBudget:
+    return "poddisruptionbudgets";
   }
   return "unknown";
 }
@@ -40,12 +40,12 @@ bool pod_matches(const WatchFilter& f, const ObjectRef& ref) {
 
 bool has_toleration(const std::vector<api::Toleration>& ts, std::string_view key) {
   return std::any_of(ts.begin(), ts.end(), [&](const api::Toleration& t) {
-    return (t.key == key || t.key.empty()) && (t.effect == api::TaintEffect::NoExecute || t.effect == api::TaintEffect::None);
+    return (t.key == key || t.key.empty()) &&
+           (t.effect == api::TaintEffect::NoExecute || t.effect == api::TaintEffect::None);
   });
 }
 
-template <class T>
-std::uint32_t take_slot(std::vector<T>& slab, std::vector<std::uint32_t>& free_list, T value) {
+template <class T> std::uint32_t take_slot(std::vector<T>& slab, std::vector<std::uint32_t>& free_list, T value) {
   if (!free_list.empty()) {
     std::uint32_t slot = free_list.back();
     free_list.pop_back();
@@ -60,18 +60,18 @@ std::uint32_t take_slot(std::vector<T>& slab, std::vector<std::uint32_t>& free_l
 
 std::string_view result_code_name(ResultCode c) {
   switch (c) {
-    case ResultCode::Ok:
-      return "OK";
-    case ResultCode::NotFound:
-      return "NotFound";
-    case ResultCode::AlreadyExists:
-      return "AlreadyExists";
-    case ResultCode::Conflict:
-      return "Conflict";
-    case ResultCode::Invalid:
-      return "Invalid";
-    case ResultCode::Forbidden:
-      return "Forbidden";
+  case ResultCode::Ok:
+    return "OK";
+  case ResultCode::NotFound:
+    return "NotFound";
+  case ResultCode::AlreadyExists:
+    return "AlreadyExists";
+  case ResultCode::Conflict:
+    return "Conflict";
+  case ResultCode::Invalid:
+    return "Invalid";
+  case ResultCode::Forbidden:
+    return "Forbidden";
   }
   return "Unknown";
 }
@@ -184,18 +184,18 @@ Reply ApiServer::apply(Request& r) {
     return apply_bind(r);
   }
   switch (r.verb) {
-    case Verb::Create:
-      return apply_create(r);
-    case Verb::Update:
-      return apply_update(r, false);
-    case Verb::UpdateStatus:
-      return apply_update(r, true);
-    case Verb::Delete:
-      return apply_delete(r);
-    case Verb::Get:
-    case Verb::List:
-    case Verb::Watch:
-      break;
+  case Verb::Create:
+    return apply_create(r);
+  case Verb::Update:
+    return apply_update(r, false);
+  case Verb::UpdateStatus:
+    return apply_update(r, true);
+  case Verb::Delete:
+    return apply_delete(r);
+  case Verb::Get:
+  case Verb::List:
+  case Verb::Watch:
+    break;
   }
   KUBESIM_ASSERT(false, "verb {} is not asynchronous", verb_name(r.verb));
   return Reply{ResultCode::Invalid, "unsupported verb", 0, {}};
@@ -204,7 +204,8 @@ Reply ApiServer::apply(Request& r) {
 namespace {
 
 std::string invalid_message(const api::AnyObject& obj, const std::vector<FieldError>& errors) {
-  std::string msg = fmt::format("{} \"{}\" is invalid: ", api::kind_name(api::kind_of_object(obj)), api::meta_of(obj).name);
+  std::string msg =
+      fmt::format("{} \"{}\" is invalid: ", api::kind_name(api::kind_of_object(obj)), api::meta_of(obj).name);
   for (std::size_t i = 0; i < errors.size(); ++i) {
     msg += fmt::format("{}{}: {}", i == 0 ? "" : ", ", errors[i].path, errors[i].message);
   }
@@ -292,8 +293,8 @@ Reply ApiServer::apply_create(Request& r) {
     return Reply{ResultCode::Invalid, invalid_message(obj, errors), 0, {}};
   }
   if (store_.get(r.kind, meta.namespace_, meta.name)) {
-    return Reply{ResultCode::AlreadyExists, fmt::format("{} \"{}\" already exists", resource_name(r.kind), meta.name),
-                 0, {}};
+    return Reply{
+        ResultCode::AlreadyExists, fmt::format("{} \"{}\" already exists", resource_name(r.kind), meta.name), 0, {}};
   }
   meta.uid = fmt::format("uid-{:06}", next_uid_++);
   meta.creation_timestamp = sim_.now();
@@ -307,8 +308,8 @@ Reply ApiServer::apply_update(Request& r, bool status_only) {
   const api::ObjectMeta& in_meta = api::meta_of(obj);
   ObjectRef current = store_.get(r.kind, in_meta.namespace_, in_meta.name);
   if (!current) {
-    return Reply{ResultCode::NotFound,
-                 fmt::format("{} \"{}\" not found", api::kind_name(r.kind), object_key(in_meta)), 0, {}};
+    return Reply{
+        ResultCode::NotFound, fmt::format("{} \"{}\" not found", api::kind_name(r.kind), object_key(in_meta)), 0, {}};
   }
   ResourceVersion expected = in_meta.resource_version;
   return std::visit(
@@ -392,22 +393,22 @@ Reply ApiServer::apply_bind(Request& r) {
 Reply ApiServer::commit(const Request& r, base::Expected<Change, store::StoreError> result) {
   if (!result) {
     switch (result.error()) {
-      case store::StoreError::AlreadyExists:
-        return Reply{ResultCode::AlreadyExists,
-                     fmt::format("{} \"{}\" already exists", resource_name(r.kind),
-                                 r.object ? api::meta_of(*r.object).name : r.name),
-                     0,
-                     {}};
-      case store::StoreError::Conflict:
-        return Reply{ResultCode::Conflict,
-                     fmt::format("Operation cannot be fulfilled on {}: the object has been modified; please apply "
-                                 "your changes to the latest version and try again",
-                                 resource_name(r.kind)),
-                     0,
-                     {}};
-      case store::StoreError::NotFound:
-      case store::StoreError::Expired:
-        return Reply{ResultCode::NotFound, fmt::format("{} not found", resource_name(r.kind)), 0, {}};
+    case store::StoreError::AlreadyExists:
+      return Reply{ResultCode::AlreadyExists,
+                   fmt::format("{} \"{}\" already exists", resource_name(r.kind),
+                               r.object ? api::meta_of(*r.object).name : r.name),
+                   0,
+                   {}};
+    case store::StoreError::Conflict:
+      return Reply{ResultCode::Conflict,
+                   fmt::format("Operation cannot be fulfilled on {}: the object has been modified; please apply "
+                               "your changes to the latest version and try again",
+                               resource_name(r.kind)),
+                   0,
+                   {}};
+    case store::StoreError::NotFound:
+    case store::StoreError::Expired:
+      return Reply{ResultCode::NotFound, fmt::format("{} not found", resource_name(r.kind)), 0, {}};
     }
   }
   const Change& c = result.value();
@@ -439,9 +440,9 @@ void ApiServer::fan_out(const Change& c) {
     }
     // Field-selector semantics: entering the filter is Added, leaving it is Deleted.
     bool now_in = c.type != ChangeType::Deleted && pod_matches(w.filter, c.object);
-    bool was_in = c.type == ChangeType::Deleted   ? pod_matches(w.filter, c.object)
-                  : c.type == ChangeType::Added   ? false
-                                                  : pod_matches(w.filter, c.previous);
+    bool was_in = c.type == ChangeType::Deleted ? pod_matches(w.filter, c.object)
+                  : c.type == ChangeType::Added ? false
+                                                : pod_matches(w.filter, c.previous);
     if (now_in && was_in) {
       deliver(id, WatchEvent{ChangeType::Modified, c.rv, c.object});
     } else if (now_in) {
@@ -546,8 +547,8 @@ void ApiServer::count(ClientId client, Verb verb, std::string_view resource, boo
 std::vector<RequestCount> ApiServer::request_counts() const {
   std::vector<RequestCount> out;
   for (const auto& [key, value] : counts_) {
-    out.push_back(RequestCount{clients_[std::get<0>(key)], std::get<1>(key), std::get<2>(key), value.first,
-                               value.second});
+    out.push_back(
+        RequestCount{clients_[std::get<0>(key)], std::get<1>(key), std::get<2>(key), value.first, value.second});
   }
   std::sort(out.begin(), out.end(), [](const RequestCount& a, const RequestCount& b) {
     return std::tie(a.client, a.verb, a.resource) < std::tie(b.client, b.verb, b.resource);

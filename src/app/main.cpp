@@ -41,9 +41,9 @@ struct RunArgs {
 
 // Loads the scenario named on the command line, or the built-in quickstart. Prints diagnostics.
 std::optional<ScenarioSpec> load(const std::string& path) {
-  auto spec = path.empty()
-                  ? kubesim::scenario::parse_scenario(kubesim::scenario::builtin_quickstart_yaml(), "<builtin:quickstart>")
-                  : kubesim::scenario::load_scenario(path);
+  auto spec = path.empty() ? kubesim::scenario::parse_scenario(kubesim::scenario::builtin_quickstart_yaml(),
+                                                               "<builtin:quickstart>")
+                           : kubesim::scenario::load_scenario(path);
   if (!spec) {
     std::fputs(spec.error().str().c_str(), stderr);
     return std::nullopt;
@@ -126,7 +126,8 @@ int cmd_run(const RunArgs& args) {
   }
   if (!args.out_dir.empty()) {
     if (!write_file_atomically(out_dir / "summary.json", kubesim::metrics::format_summary_json(summary)) ||
-        !write_file_atomically(out_dir / "pods.csv", kubesim::metrics::format_pods_csv(cluster.value()->pods().records()))) {
+        !write_file_atomically(out_dir / "pods.csv",
+                               kubesim::metrics::format_pods_csv(cluster.value()->pods().records()))) {
       fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
       return kExitFailure;
     }
@@ -178,7 +179,8 @@ int main(int argc, char** argv) {
   kubesim::app::ScheduleArgs schedule;
   CLI::App* schedule_cmd =
       app.add_subcommand("schedule", "Schedule one pod against a snapshot of manifests and explain every node");
-  schedule_cmd->add_option("-f,--file", schedule.file, "Snapshot YAML (manifests + optional KubeSchedulerConfiguration)")
+  schedule_cmd
+      ->add_option("-f,--file", schedule.file, "Snapshot YAML (manifests + optional KubeSchedulerConfiguration)")
       ->required();
   schedule_cmd->add_option("--pod", schedule.pod, "NAMESPACE/NAME of the pod to place (default: the only pending pod)");
   schedule_cmd->add_option("-o,--output", schedule.output, "Output format: text or json");

@@ -19,8 +19,8 @@ std::string SourceLocation::str() const {
 
 std::string Diagnostic::str() const {
   std::string_view sev = severity == Severity::Error ? "error" : severity == Severity::Warning ? "warning" : "note";
-  std::string out = loc.file.empty() ? fmt::format("{}: {}", sev, message)
-                                     : fmt::format("{}: {}: {}", loc.str(), sev, message);
+  std::string out =
+      loc.file.empty() ? fmt::format("{}: {}", sev, message) : fmt::format("{}: {}: {}", loc.str(), sev, message);
   if (!hint.empty()) {
     out += fmt::format(" ({})", hint);
   }

@@ -59,54 +59,54 @@ DurationDistribution DurationDistribution::lognormal(Duration median, double sig
 
 Duration DurationDistribution::sample(Rng& rng) const {
   switch (kind_) {
-    case Kind::Constant:
-      return a_;
-    case Kind::Uniform:
-      return Duration::from_nanos(rng.uniform_int(a_.nanos(), b_.nanos()));
-    case Kind::Exponential:
-      return to_duration(rng.exponential(static_cast<double>(a_.nanos())));
-    case Kind::Normal: {
-      // Re-draw negative samples (bounded: a mean far below zero would otherwise spin).
-      for (int i = 0; i < 64; ++i) {
-        double v = static_cast<double>(a_.nanos()) + rng.normal01() * static_cast<double>(b_.nanos());
-        if (v >= 0) {
-          return to_duration(v);
-        }
+  case Kind::Constant:
+    return a_;
+  case Kind::Uniform:
+    return Duration::from_nanos(rng.uniform_int(a_.nanos(), b_.nanos()));
+  case Kind::Exponential:
+    return to_duration(rng.exponential(static_cast<double>(a_.nanos())));
+  case Kind::Normal: {
+    // Re-draw negative samples (bounded: a mean far below zero would otherwise spin).
+    for (int i = 0; i < 64; ++i) {
+      double v = static_cast<double>(a_.nanos()) + rng.normal01() * static_cast<double>(b_.nanos());
+      if (v >= 0) {
+        return to_duration(v);
       }
-      return Duration::zero();
     }
-    case Kind::LogNormal:
-      return to_duration(static_cast<double>(a_.nanos()) * std::exp(sigma_ * rng.normal01()));
+    return Duration::zero();
+  }
+  case Kind::LogNormal:
+    return to_duration(static_cast<double>(a_.nanos()) * std::exp(sigma_ * rng.normal01()));
   }
   return a_;
 }
 
 Duration DurationDistribution::mean() const {
   switch (kind_) {
-    case Kind::Uniform:
-      return Duration::from_nanos(a_.nanos() + (b_.nanos() - a_.nanos()) / 2);
-    case Kind::LogNormal:
-      return to_duration(static_cast<double>(a_.nanos()) * std::exp(sigma_ * sigma_ / 2));
-    case Kind::Constant:
-    case Kind::Exponential:
-    case Kind::Normal:
-      return a_;
+  case Kind::Uniform:
+    return Duration::from_nanos(a_.nanos() + (b_.nanos() - a_.nanos()) / 2);
+  case Kind::LogNormal:
+    return to_duration(static_cast<double>(a_.nanos()) * std::exp(sigma_ * sigma_ / 2));
+  case Kind::Constant:
+  case Kind::Exponential:
+  case Kind::Normal:
+    return a_;
   }
   return a_;
 }
 
 std::string DurationDistribution::str() const {
   switch (kind_) {
-    case Kind::Constant:
-      return format_duration(a_);
-    case Kind::Uniform:
-      return fmt::format("uniform(min={}, max={})", format_duration(a_), format_duration(b_));
-    case Kind::Exponential:
-      return fmt::format("exponential(mean={})", format_duration(a_));
-    case Kind::Normal:
-      return fmt::format("normal(mean={}, stddev={})", format_duration(a_), format_duration(b_));
-    case Kind::LogNormal:
-      return fmt::format("lognormal(median={}, sigma={})", format_duration(a_), sigma_);
+  case Kind::Constant:
+    return format_duration(a_);
+  case Kind::Uniform:
+    return fmt::format("uniform(min={}, max={})", format_duration(a_), format_duration(b_));
+  case Kind::Exponential:
+    return fmt::format("exponential(mean={})", format_duration(a_));
+  case Kind::Normal:
+    return fmt::format("normal(mean={}, stddev={})", format_duration(a_), format_duration(b_));
+  case Kind::LogNormal:
+    return fmt::format("lognormal(median={}, sigma={})", format_duration(a_), sigma_);
   }
   return {};
 }

@@ -300,7 +300,7 @@ std::int64_t to_int64_away_from_zero(bool negative, const std::string& digits, s
                                              : -static_cast<std::int64_t>(magnitude);
 }
 
-} // namespace
+}  // namespace
 
 // Port of upstream ParseQuantity. It has two paths, and which one a text takes is observable: only the
 // int64 fast path caches the input as String(), and only the slow (inf.Dec) path rounds to nano, caps
@@ -348,7 +348,7 @@ Expected<Quantity, std::string> Quantity::parse(std::string_view text) {
       const std::string shifted = std::string(s.num) + std::string(s.denom);
       std::int64_t value = 0;
       for (const char c : shifted) {
-        value = value * 10 + (c - '0'); // at most 18 digits: cannot overflow
+        value = value * 10 + (c - '0');  // at most 18 digits: cannot overflow
       }
       if (value <= std::numeric_limits<std::int64_t>::max() / multiplier) {
         q.digits_ = std::to_string(value * multiplier);
@@ -478,4 +478,4 @@ std::strong_ordering operator<=>(const Quantity& a, const Quantity& b) {
 
 bool operator==(const Quantity& a, const Quantity& b) { return std::is_eq(a <=> b); }
 
-} // namespace kubesim::base
+}  // namespace kubesim::base

@@ -32,12 +32,8 @@ api::Node make_node(const scenario::NodePoolSpec& pool, std::int32_t i) {
 }  // namespace
 
 Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
-    : spec_(spec),
-      seed_(options.seed.value_or(spec.seed)),
-      horizon_(options.duration.value_or(spec.duration)),
-      sim_(seed_),
-      api_(sim_, spec.control_plane.api_server),
-      nodes_(sim_, api_, spec.cluster.kubelet),
+    : spec_(spec), seed_(options.seed.value_or(spec.seed)), horizon_(options.duration.value_or(spec.duration)),
+      sim_(seed_), api_(sim_, spec.control_plane.api_server), nodes_(sim_, api_, spec.cluster.kubelet),
       scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}) {}
 
 base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scenario::ScenarioSpec& spec,
@@ -91,10 +87,10 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
 }
 
 void Cluster::attach_history(HistoryLog& log) {
-  api_.on_change.connect([this, &log](base::SimTime now, apiserver::Verb verb, apiserver::ClientId client,
-                                      const store::Change& change) {
-    log.record(now, verb, api_.client_name(client), change);
-  });
+  api_.on_change.connect(
+      [this, &log](base::SimTime now, apiserver::Verb verb, apiserver::ClientId client, const store::Change& change) {
+        log.record(now, verb, api_.client_name(client), change);
+      });
 }
 
 void Cluster::start() {
@@ -115,45 +111,45 @@ void Cluster::run() {
 
 void Cluster::dispatch(const sim::Event& e) {
   switch (e.kind) {
-    case sim::EventKind::ApiRequest:
-      api_.handle_request(e.arg);
-      break;
-    case sim::EventKind::SchedulerWatch:
-      scheduler_->handle_watch(e.target, e.arg);
-      break;
-    case sim::EventKind::SchedulerReply:
-      scheduler_->handle_reply(e.arg);
-      break;
-    case sim::EventKind::KubeletWatch:
-      nodes_.handle_watch(e.target, e.arg);
-      break;
-    case sim::EventKind::KubeletReply:
-      (void)api_.take_reply(e.arg);  // kubelets do not ask for replies today; free the slot
-      break;
-    case sim::EventKind::SchedulerCycle:
-      scheduler_->run_cycle();
-      break;
-    case sim::EventKind::SchedulerFlushBackoff:
-      scheduler_->flush_backoff();
-      break;
-    case sim::EventKind::SchedulerFlushUnschedulable:
-      scheduler_->flush_unschedulable();
-      break;
-    case sim::EventKind::KubeletPodStep:
-      nodes_.handle_pod_step(e.target, e.arg);
-      break;
-    case sim::EventKind::TimelineAction:
-      on_timeline(e.arg);
-      break;
-    case sim::EventKind::PodArrival:
-      on_arrival(e.target, e.arg);
-      break;
-    case sim::EventKind::ScenarioReply:
-      on_scenario_reply(e.arg);
-      break;
-    case sim::EventKind::None:
-      KUBESIM_ASSERT(false, "event of kind None dispatched");
-      break;
+  case sim::EventKind::ApiRequest:
+    api_.handle_request(e.arg);
+    break;
+  case sim::EventKind::SchedulerWatch:
+    scheduler_->handle_watch(e.target, e.arg);
+    break;
+  case sim::EventKind::SchedulerReply:
+    scheduler_->handle_reply(e.arg);
+    break;
+  case sim::EventKind::KubeletWatch:
+    nodes_.handle_watch(e.target, e.arg);
+    break;
+  case sim::EventKind::KubeletReply:
+    (void)api_.take_reply(e.arg);  // kubelets do not ask for replies today; free the slot
+    break;
+  case sim::EventKind::SchedulerCycle:
+    scheduler_->run_cycle();
+    break;
+  case sim::EventKind::SchedulerFlushBackoff:
+    scheduler_->flush_backoff();
+    break;
+  case sim::EventKind::SchedulerFlushUnschedulable:
+    scheduler_->flush_unschedulable();
+    break;
+  case sim::EventKind::KubeletPodStep:
+    nodes_.handle_pod_step(e.target, e.arg);
+    break;
+  case sim::EventKind::TimelineAction:
+    on_timeline(e.arg);
+    break;
+  case sim::EventKind::PodArrival:
+    on_arrival(e.target, e.arg);
+    break;
+  case sim::EventKind::ScenarioReply:
+    on_scenario_reply(e.arg);
+    break;
+  case sim::EventKind::None:
+    KUBESIM_ASSERT(false, "event of kind None dispatched");
+    break;
   }
 }
 

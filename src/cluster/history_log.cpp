@@ -26,9 +26,8 @@ void HistoryLog::record(base::SimTime now, apiserver::Verb verb, const std::stri
                  "{{\"time_seconds\":{},\"resourceVersion\":{},\"verb\":\"{}\",\"client\":{},\"type\":\"{}\","
                  "\"kind\":\"{}\",\"namespace\":{},\"name\":{}}}\n",
                  metrics::format_seconds(now.since_start()), change.rv, apiserver::verb_name(verb),
-                 metrics::json_quote(client), store::change_type_name(change.type),
-                 api::kind_name(change.object.kind), metrics::json_quote(meta.namespace_),
-                 metrics::json_quote(meta.name));
+                 metrics::json_quote(client), store::change_type_name(change.type), api::kind_name(change.object.kind),
+                 metrics::json_quote(meta.namespace_), metrics::json_quote(meta.name));
   if (buffer_.size() > (1U << 20)) {
     flush();
   }

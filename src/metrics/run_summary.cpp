@@ -54,27 +54,27 @@ std::string json_quote(std::string_view s) {
   std::string out = "\"";
   for (char ch : s) {
     switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(ch));
-        } else {
-          out += ch;
-        }
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      if (static_cast<unsigned char>(ch) < 0x20) {
+        out += fmt::format("\\u{:04x}", static_cast<unsigned>(ch));
+      } else {
+        out += ch;
+      }
     }
   }
   out += '"';
@@ -84,9 +84,7 @@ std::string json_quote(std::string_view s) {
 namespace {
 
 // The text summary is for people: latencies to the millisecond (half up). JSON keeps nanoseconds.
-std::string ms(Duration d) {
-  return base::format_duration(Duration::from_millis((d.nanos() + 500'000) / 1'000'000));
-}
+std::string ms(Duration d) { return base::format_duration(Duration::from_millis((d.nanos() + 500'000) / 1'000'000)); }
 
 std::string latency_line(std::string_view label, const LatencyStats& l) {
   if (l.count == 0) {
@@ -111,8 +109,9 @@ std::string format_summary_text(const RunSummary& s) {
   fmt::format_to(it, "simulated time:        {} (last event at {})\n", base::format_duration(s.horizon),
                  ms(s.last_event.since_start()));
   fmt::format_to(it, "nodes:                 {}\n", s.nodes);
-  fmt::format_to(it, "pods:                  created {}, scheduled {}, running {}, succeeded {}, failed {}, pending {}, "
-                     "deleted {}\n",
+  fmt::format_to(it,
+                 "pods:                  created {}, scheduled {}, running {}, succeeded {}, failed {}, pending {}, "
+                 "deleted {}\n",
                  s.pods.created, s.pods.scheduled, s.pods.running, s.pods.succeeded, s.pods.failed, s.pods.pending,
                  s.pods.deleted);
   out += latency_line("scheduling latency:", s.scheduling_latency);
@@ -142,11 +141,12 @@ std::string format_summary_json(const RunSummary& s) {
   fmt::format_to(it, "  \"horizon_seconds\": {},\n", format_seconds(s.horizon));
   fmt::format_to(it, "  \"last_event_seconds\": {},\n", format_seconds(s.last_event.since_start()));
   fmt::format_to(it, "  \"nodes\": {},\n", s.nodes);
-  fmt::format_to(it,
-                 "  \"pods\": {{\"created\": {}, \"scheduled\": {}, \"running\": {}, \"succeeded\": {}, \"failed\": {}, "
-                 "\"pending\": {}, \"deleted\": {}}},\n",
-                 s.pods.created, s.pods.scheduled, s.pods.running, s.pods.succeeded, s.pods.failed, s.pods.pending,
-                 s.pods.deleted);
+  fmt::format_to(
+      it,
+      "  \"pods\": {{\"created\": {}, \"scheduled\": {}, \"running\": {}, \"succeeded\": {}, \"failed\": {}, "
+      "\"pending\": {}, \"deleted\": {}}},\n",
+      s.pods.created, s.pods.scheduled, s.pods.running, s.pods.succeeded, s.pods.failed, s.pods.pending,
+      s.pods.deleted);
   fmt::format_to(it, "  \"scheduling_latency\": {},\n", latency_json(s.scheduling_latency));
   fmt::format_to(it, "  \"startup_latency\": {},\n", latency_json(s.startup_latency));
   fmt::format_to(it, "  \"scheduling_attempts\": {},\n", s.scheduling_attempts);

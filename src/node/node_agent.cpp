@@ -26,8 +26,7 @@ api::NodeCondition node_condition(std::string type, api::ConditionStatus status,
 }  // namespace
 
 NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config)
-    : sim_(sim),
-      client_(server, "kubelet", client::Endpoint{sim::EventKind::KubeletReply, 0}),
+    : sim_(sim), client_(server, "kubelet", client::Endpoint{sim::EventKind::KubeletReply, 0}),
       config_(std::move(config)) {}
 
 NodeIndex NodeAgent::add_node(api::Node node) {
@@ -62,15 +61,15 @@ void NodeAgent::handle_watch(NodeIndex node, std::uint32_t slot) {
   client::WatchEvent ev = client_.take_watch_event(slot);
   auto pod = ev.object.as<api::Pod>();
   switch (ev.type) {
-    case client::ChangeType::Added:
-      on_pod_added(node, std::move(pod));
-      break;
-    case client::ChangeType::Modified:
-      on_pod_modified(node, std::move(pod));
-      break;
-    case client::ChangeType::Deleted:
-      on_pod_deleted(*pod);
-      break;
+  case client::ChangeType::Added:
+    on_pod_added(node, std::move(pod));
+    break;
+  case client::ChangeType::Modified:
+    on_pod_modified(node, std::move(pod));
+    break;
+  case client::ChangeType::Deleted:
+    on_pod_deleted(*pod);
+    break;
   }
 }
 
@@ -237,71 +236,71 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
   base::SimTime now = sim_.now();
   base::Rng& rng = pool_.rng[node];
   switch (r.stage) {
-    case Stage::Sandbox:
-      r.stage = Stage::Pulling;
-      schedule_step(row, now + pull_images(row));
-      break;
-    case Stage::Pulling: {
-      // Init containers run one after another to completion; app containers are then started in spec
-      // order without waiting for each other, so the pod is up when the slowest one is.
-      base::Duration total = base::Duration::zero();
-      for (std::size_t i = 0; i < r.pod->spec.init_containers.size(); ++i) {
-        total += config_.container_start_latency.sample(rng);
-      }
-      base::Duration slowest = base::Duration::zero();
-      for (std::size_t i = 0; i < r.pod->spec.containers.size(); ++i) {
-        slowest = std::max(slowest, config_.container_start_latency.sample(rng));
-      }
-      r.stage = Stage::Starting;
-      schedule_step(row, now + total + slowest);
-      break;
+  case Stage::Sandbox:
+    r.stage = Stage::Pulling;
+    schedule_step(row, now + pull_images(row));
+    break;
+  case Stage::Pulling: {
+    // Init containers run one after another to completion; app containers are then started in spec
+    // order without waiting for each other, so the pod is up when the slowest one is.
+    base::Duration total = base::Duration::zero();
+    for (std::size_t i = 0; i < r.pod->spec.init_containers.size(); ++i) {
+      total += config_.container_start_latency.sample(rng);
     }
-    case Stage::Starting: {
-      api::Pod running = *r.pod;
-      running.status.phase = api::PodPhase::Running;
-      running.status.start_time = r.acknowledged;
-      running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
-      std::uint32_t ip = pool_.next_pod_ip[node]++;
-      running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
-      for (const char* type : {"PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"}) {
-        running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
-      }
-      running.status.container_statuses.clear();
-      for (const api::Container& c : running.spec.containers) {
-        running.status.container_statuses.push_back(api::ContainerStatus{c.name, true, true, 0});
-      }
-      send_status(running);
-      r.stage = Stage::Running;
-      const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
-      if (duration != nullptr) {
-        // Validated at admission by the API server, so it parses.
-        std::optional<base::Duration> d = base::parse_duration(*duration);
-        schedule_step(row, now + d.value_or(base::Duration::zero()));
-      }
-      break;
+    base::Duration slowest = base::Duration::zero();
+    for (std::size_t i = 0; i < r.pod->spec.containers.size(); ++i) {
+      slowest = std::max(slowest, config_.container_start_latency.sample(rng));
     }
-    case Stage::Running: {
-      api::Pod done = *r.pod;
-      done.status.phase = api::PodPhase::Succeeded;
-      for (const char* type : {"ContainersReady", "Ready"}) {
-        done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
-      }
-      for (api::ContainerStatus& cs : done.status.container_statuses) {
-        cs.ready = false;
-        cs.started = false;
-      }
-      send_status(done);
-      release(row);
-      free_row(row);
-      break;
+    r.stage = Stage::Starting;
+    schedule_step(row, now + total + slowest);
+    break;
+  }
+  case Stage::Starting: {
+    api::Pod running = *r.pod;
+    running.status.phase = api::PodPhase::Running;
+    running.status.start_time = r.acknowledged;
+    running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
+    std::uint32_t ip = pool_.next_pod_ip[node]++;
+    running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
+    for (const char* type : {"PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"}) {
+      running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
     }
-    case Stage::Stopping: {
-      // Containers are stopped: confirm the deletion with grace 0 so the API server removes the pod.
-      client_.remove(api::Kind::Pod, r.pod->metadata.namespace_, r.pod->metadata.name, 0);
-      release(row);
-      free_row(row);
-      break;
+    running.status.container_statuses.clear();
+    for (const api::Container& c : running.spec.containers) {
+      running.status.container_statuses.push_back(api::ContainerStatus{c.name, true, true, 0});
     }
+    send_status(running);
+    r.stage = Stage::Running;
+    const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
+    if (duration != nullptr) {
+      // Validated at admission by the API server, so it parses.
+      std::optional<base::Duration> d = base::parse_duration(*duration);
+      schedule_step(row, now + d.value_or(base::Duration::zero()));
+    }
+    break;
+  }
+  case Stage::Running: {
+    api::Pod done = *r.pod;
+    done.status.phase = api::PodPhase::Succeeded;
+    for (const char* type : {"ContainersReady", "Ready"}) {
+      done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
+    }
+    for (api::ContainerStatus& cs : done.status.container_statuses) {
+      cs.ready = false;
+      cs.started = false;
+    }
+    send_status(done);
+    release(row);
+    free_row(row);
+    break;
+  }
+  case Stage::Stopping: {
+    // Containers are stopped: confirm the deletion with grace 0 so the API server removes the pod.
+    client_.remove(api::Kind::Pod, r.pod->metadata.namespace_, r.pod->metadata.name, 0);
+    release(row);
+    free_row(row);
+    break;
+  }
   }
 }
 

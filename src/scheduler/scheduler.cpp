@@ -58,9 +58,7 @@ std::string fit_error_message(std::int32_t num_all_nodes, const std::map<std::st
 }
 
 Scheduler::Scheduler(sim::Simulation& sim, apiserver::ApiServer& server, SchedulerConfig config)
-    : sim_(sim),
-      client_(server, "scheduler", client::Endpoint{sim::EventKind::SchedulerReply, 0}),
-      config_(config),
+    : sim_(sim), client_(server, "scheduler", client::Endpoint{sim::EventKind::SchedulerReply, 0}), config_(config),
       rng_(sim.rng_stream("scheduler")) {}
 
 base::Expected<std::unique_ptr<Scheduler>, std::string> Scheduler::create(sim::Simulation& sim,
@@ -114,15 +112,15 @@ Framework* Scheduler::framework_for(const api::Pod& pod) {
 void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
   client::WatchEvent ev = client_.take_watch_event(slot);
   switch (target) {
-    case kNodeWatch:
-      on_node_event(ev);
-      break;
-    case kPodWatch:
-      on_pod_event(ev);
-      break;
-    default:
-      on_object_event(target, ev);
-      break;
+  case kNodeWatch:
+    on_node_event(ev);
+    break;
+  case kPodWatch:
+    on_pod_event(ev);
+    break;
+  default:
+    on_object_event(target, ev);
+    break;
   }
 }
 
@@ -255,17 +253,17 @@ void Scheduler::on_object_event(std::uint32_t target, const client::WatchEvent& 
     }
   };
   switch (target) {
-    case kServiceWatch:
-      apply(objects_.services, ev.object.as<api::Service>());
-      break;
-    case kReplicaSetWatch:
-      apply(objects_.replica_sets, ev.object.as<api::ReplicaSet>());
-      break;
-    case kPdbWatch:
-      apply(objects_.pdbs, ev.object.as<api::PodDisruptionBudget>());
-      break;
-    default:
-      KUBESIM_ASSERT(false, "unknown scheduler watch target {}", target);
+  case kServiceWatch:
+    apply(objects_.services, ev.object.as<api::Service>());
+    break;
+  case kReplicaSetWatch:
+    apply(objects_.replica_sets, ev.object.as<api::ReplicaSet>());
+    break;
+  case kPdbWatch:
+    apply(objects_.pdbs, ev.object.as<api::PodDisruptionBudget>());
+    break;
+  default:
+    KUBESIM_ASSERT(false, "unknown scheduler watch target {}", target);
   }
 }
 

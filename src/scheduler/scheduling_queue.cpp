@@ -48,17 +48,17 @@ void SchedulingQueue::push_backoff(Entry& e) {
 
 void SchedulingQueue::detach(Entry& e) {
   switch (e.where) {
-    case Where::Active:
-      active_.erase(&e);
-      break;
-    case Where::Backoff:
-      backoff_.erase({{backoff_expiry(e).nanos(), e.seq}, &e});
-      break;
-    case Where::Unschedulable:
-      unschedulable_.erase({e.seq, &e});
-      break;
-    case Where::InFlight:
-      break;
+  case Where::Active:
+    active_.erase(&e);
+    break;
+  case Where::Backoff:
+    backoff_.erase({{backoff_expiry(e).nanos(), e.seq}, &e});
+    break;
+  case Where::Unschedulable:
+    unschedulable_.erase({e.seq, &e});
+    break;
+  case Where::InFlight:
+    break;
   }
 }
 

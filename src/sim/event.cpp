@@ -4,32 +4,32 @@ namespace kubesim::sim {
 
 std::string_view event_kind_name(EventKind k) {
   switch (k) {
-    case EventKind::None:
-      return "None";
-    case EventKind::ApiRequest:
-      return "ApiRequest";
-    case EventKind::SchedulerWatch:
-      return "SchedulerWatch";
-    case EventKind::SchedulerReply:
-      return "SchedulerReply";
-    case EventKind::KubeletWatch:
-      return "KubeletWatch";
-    case EventKind::KubeletReply:
-      return "KubeletReply";
-    case EventKind::SchedulerCycle:
-      return "SchedulerCycle";
-    case EventKind::SchedulerFlushBackoff:
-      return "SchedulerFlushBackoff";
-    case EventKind::SchedulerFlushUnschedulable:
-      return "SchedulerFlushUnschedulable";
-    case EventKind::KubeletPodStep:
-      return "KubeletPodStep";
-    case EventKind::TimelineAction:
-      return "TimelineAction";
-    case EventKind::PodArrival:
-      return "PodArrival";
-    case EventKind::ScenarioReply:
-      return "ScenarioReply";
+  case EventKind::None:
+    return "None";
+  case EventKind::ApiRequest:
+    return "ApiRequest";
+  case EventKind::SchedulerWatch:
+    return "SchedulerWatch";
+  case EventKind::SchedulerReply:
+    return "SchedulerReply";
+  case EventKind::KubeletWatch:
+    return "KubeletWatch";
+  case EventKind::KubeletReply:
+    return "KubeletReply";
+  case EventKind::SchedulerCycle:
+    return "SchedulerCycle";
+  case EventKind::SchedulerFlushBackoff:
+    return "SchedulerFlushBackoff";
+  case EventKind::SchedulerFlushUnschedulable:
+    return "SchedulerFlushUnschedulable";
+  case EventKind::KubeletPodStep:
+    return "KubeletPodStep";
+  case EventKind::TimelineAction:
+    return "TimelineAction";
+  case EventKind::PodArrival:
+    return "PodArrival";
+  case EventKind::ScenarioReply:
+    return "ScenarioReply";
   }
   return "Unknown";
 }

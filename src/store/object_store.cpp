@@ -6,56 +6,53 @@ namespace kubesim::store {
 
 std::string_view store_error_name(StoreError e) {
   switch (e) {
-    case StoreError::NotFound:
-      return "NotFound";
-    case StoreError::AlreadyExists:
-      return "AlreadyExists";
-    case StoreError::Conflict:
-      return "Conflict";
-    case StoreError::Expired:
-      return "Expired";
+  case StoreError::NotFound:
+    return "NotFound";
+  case StoreError::AlreadyExists:
+    return "AlreadyExists";
+  case StoreError::Conflict:
+    return "Conflict";
+  case StoreError::Expired:
+    return "Expired";
   }
   return "Unknown";
 }
 
 std::string_view change_type_name(ChangeType t) {
   switch (t) {
-    case ChangeType::Added:
-      return "ADDED";
-    case ChangeType::Modified:
-      return "MODIFIED";
-    case ChangeType::Deleted:
-      return "DELETED";
+  case ChangeType::Added:
+    return "ADDED";
+  case ChangeType::Modified:
+    return "MODIFIED";
+  case ChangeType::Deleted:
+    return "DELETED";
   }
   return "UNKNOWN";
 }
 
 namespace {
 
-template <class T>
-struct TypeTag {
-  using type = T;
-};
+template <class T> struct TypeTag { using type = T; };
 using AnyTag = std::variant<TypeTag<api::Node>, TypeTag<api::Pod>, TypeTag<api::Service>, TypeTag<api::ReplicaSet>,
                             TypeTag<api::Deployment>, TypeTag<api::PriorityClass>, TypeTag<api::PodDisruptionBudget>>;
 
 // The C++ type of a Kind, as a value to std::visit on (alternatives in Kind order).
 AnyTag type_tag(Kind kind) {
   switch (kind) {
-    case Kind::Node:
-      return TypeTag<api::Node>{};
-    case Kind::Pod:
-      return TypeTag<api::Pod>{};
-    case Kind::Service:
-      return TypeTag<api::Service>{};
-    case Kind::ReplicaSet:
-      return TypeTag<api::ReplicaSet>{};
-    case Kind::Deployment:
-      return TypeTag<api::Deployment>{};
-    case Kind::PriorityClass:
-      return TypeTag<api::PriorityClass>{};
-    case Kind::PodDisruptionBudget:
-      return TypeTag<api::PodDisruptionBudget>{};
+  case Kind::Node:
+    return TypeTag<api::Node>{};
+  case Kind::Pod:
+    return TypeTag<api::Pod>{};
+  case Kind::Service:
+    return TypeTag<api::Service>{};
+  case Kind::ReplicaSet:
+    return TypeTag<api::ReplicaSet>{};
+  case Kind::Deployment:
+    return TypeTag<api::Deployment>{};
+  case Kind::PriorityClass:
+    return TypeTag<api::PriorityClass>{};
+  case Kind::PodDisruptionBudget:
+    return TypeTag<api::PodDisruptionBudget>{};
   }
   KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
   return TypeTag<api::Pod>{};
@@ -66,20 +63,20 @@ AnyTag type_tag(Kind kind) {
 const api::ObjectMeta& ObjectRef::meta() const {
   // Every object struct starts with `ObjectMeta metadata`, but we do not rely on layout: dispatch on kind.
   switch (kind) {
-    case Kind::Node:
-      return static_cast<const api::Node*>(ptr.get())->metadata;
-    case Kind::Pod:
-      return static_cast<const api::Pod*>(ptr.get())->metadata;
-    case Kind::Service:
-      return static_cast<const api::Service*>(ptr.get())->metadata;
-    case Kind::ReplicaSet:
-      return static_cast<const api::ReplicaSet*>(ptr.get())->metadata;
-    case Kind::Deployment:
-      return static_cast<const api::Deployment*>(ptr.get())->metadata;
-    case Kind::PriorityClass:
-      return static_cast<const api::PriorityClass*>(ptr.get())->metadata;
-    case Kind::PodDisruptionBudget:
-      return static_cast<const api::PodDisruptionBudget*>(ptr.get())->metadata;
+  case Kind::Node:
+    return static_cast<const api::Node*>(ptr.get())->metadata;
+  case Kind::Pod:
+    return static_cast<const api::Pod*>(ptr.get())->metadata;
+  case Kind::Service:
+    return static_cast<const api::Service*>(ptr.get())->metadata;
+  case Kind::ReplicaSet:
+    return static_cast<const api::ReplicaSet*>(ptr.get())->metadata;
+  case Kind::Deployment:
+    return static_cast<const api::Deployment*>(ptr.get())->metadata;
+  case Kind::PriorityClass:
+    return static_cast<const api::PriorityClass*>(ptr.get())->metadata;
+  case Kind::PodDisruptionBudget:
+    return static_cast<const api::PodDisruptionBudget*>(ptr.get())->metadata;
   }
   KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
   return static_cast<const api::Pod*>(ptr.get())->metadata;

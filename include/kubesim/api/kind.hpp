@@ -31,38 +31,15 @@ bool is_namespaced(Kind k);
 std::optional<Kind> kind_from_name(std::string_view name);
 
 /// KindOf<T>::value is T's Kind.
-template <class T>
-struct KindOf;
-template <>
-struct KindOf<Node> {
-  static constexpr Kind value = Kind::Node;
-};
-template <>
-struct KindOf<Pod> {
-  static constexpr Kind value = Kind::Pod;
-};
-template <>
-struct KindOf<Service> {
-  static constexpr Kind value = Kind::Service;
-};
-template <>
-struct KindOf<ReplicaSet> {
-  static constexpr Kind value = Kind::ReplicaSet;
-};
-template <>
-struct KindOf<Deployment> {
-  static constexpr Kind value = Kind::Deployment;
-};
-template <>
-struct KindOf<PriorityClass> {
-  static constexpr Kind value = Kind::PriorityClass;
-};
-template <>
-struct KindOf<PodDisruptionBudget> {
-  static constexpr Kind value = Kind::PodDisruptionBudget;
-};
+template <class T> struct KindOf;
+template <> struct KindOf<Node> { static constexpr Kind value = Kind::Node; };
+template <> struct KindOf<Pod> { static constexpr Kind value = Kind::Pod; };
+template <> struct KindOf<Service> { static constexpr Kind value = Kind::Service; };
+template <> struct KindOf<ReplicaSet> { static constexpr Kind value = Kind::ReplicaSet; };
+template <> struct KindOf<Deployment> { static constexpr Kind value = Kind::Deployment; };
+template <> struct KindOf<PriorityClass> { static constexpr Kind value = Kind::PriorityClass; };
+template <> struct KindOf<PodDisruptionBudget> { static constexpr Kind value = Kind::PodDisruptionBudget; };
 
-template <class T>
-inline constexpr Kind kind_of = KindOf<T>::value;
+template <class T> inline constexpr Kind kind_of = KindOf<T>::value;
 
 }  // namespace kubesim::api

@@ -79,7 +79,7 @@ struct PodSpec {
   std::optional<std::int32_t> priority;
   std::string priority_class_name;
   std::optional<PreemptionPolicy> preemption_policy;
-  std::string scheduler_name;  // defaulted to "default-scheduler"
+  std::string scheduler_name;                                    // defaulted to "default-scheduler"
   std::optional<std::int64_t> termination_grace_period_seconds;  // defaulted to 30
   std::optional<std::int64_t> active_deadline_seconds;
   RestartPolicy restart_policy = RestartPolicy::Always;

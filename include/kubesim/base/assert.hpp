@@ -20,14 +20,14 @@ namespace kubesim::base {
 }  // namespace kubesim::base
 
 #ifdef KUBESIM_ASSERTS_ENABLED
-#define KUBESIM_ASSERT(cond, ...)                                                                          \
-  do {                                                                                                     \
-    if (!(cond)) [[unlikely]] {                                                                            \
-      ::kubesim::base::assertion_failed(#cond, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__));            \
-    }                                                                                                      \
+#define KUBESIM_ASSERT(cond, ...)                                                                                      \
+  do {                                                                                                                 \
+    if (!(cond)) [[unlikely]] {                                                                                        \
+      ::kubesim::base::assertion_failed(#cond, __FILE__, __LINE__, ::fmt::format(__VA_ARGS__));                        \
+    }                                                                                                                  \
   } while (false)
 #else
-#define KUBESIM_ASSERT(cond, ...) \
-  do {                            \
+#define KUBESIM_ASSERT(cond, ...)                                                                                      \
+  do {                                                                                                                 \
   } while (false)
 #endif

@@ -13,22 +13,14 @@
 namespace kubesim::base {
 
 /// Wraps an error value so that Expected<T, E> can be built from it even when T and E are the same type.
-template <class E>
-struct Unexpected {
-  E error;
-};
+template <class E> struct Unexpected { E error; };
 
-template <class E>
-Unexpected<std::decay_t<E>> unexpected(E&& e) {
-  return {std::forward<E>(e)};
-}
+template <class E> Unexpected<std::decay_t<E>> unexpected(E&& e) { return {std::forward<E>(e)}; }
 
-template <class T, class E>
-class [[nodiscard]] Expected {
+template <class T, class E> class [[nodiscard]] Expected {
  public:
   Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  template <class U>
-  Expected(Unexpected<U> e) : v_(std::in_place_index<1>, std::move(e.error)) {}  // NOLINT
+  template <class U> Expected(Unexpected<U> e) : v_(std::in_place_index<1>, std::move(e.error)) {}  // NOLINT
 
   [[nodiscard]] bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -57,7 +57,7 @@ enum class QuantityFormat : std::uint8_t {
 /// An exact fixed-point quantity, value semantics. Comparison (<=>, ==) is numeric, like upstream Cmp:
 /// "1k" == "1000" == "1e3", whatever the format or spelling.
 class Quantity {
-public:
+ public:
   /// Zero, DecimalSI (upstream's zero Quantity). Prints as "0".
   Quantity() = default;
 
@@ -102,7 +102,7 @@ public:
   /// Numeric equality: format and spelling are ignored.
   friend bool operator==(const Quantity& a, const Quantity& b);
 
-private:
+ private:
   /// Value = (negative_ ? -1 : 1) * digits_ * 10^exponent_. Invariant: digits_ holds decimal digits with
   /// no leading or trailing '0' (trailing zeros live in exponent_); zero is digits_ empty, exponent_ 0,
   /// negative_ false.
@@ -114,4 +114,4 @@ private:
   std::string text_;
 };
 
-} // namespace kubesim::base
+}  // namespace kubesim::base

@@ -11,8 +11,7 @@ namespace kubesim::base {
 
 /// A strong int64 so that milli-CPU and bytes cannot be mixed up. Supports the arithmetic that resource
 /// accounting needs (sums, differences, comparisons) and exposes the raw count for formulas.
-template <class Tag>
-class ResourceAmount {
+template <class Tag> class ResourceAmount {
  public:
   constexpr ResourceAmount() = default;
   constexpr explicit ResourceAmount(std::int64_t v) : v_(v) {}

@@ -36,7 +36,7 @@ class Cluster {
  public:
   /// Builds the cluster for `spec`. Fails with a message if a component rejects its configuration.
   static base::Expected<std::unique_ptr<Cluster>, std::string> build(const scenario::ScenarioSpec& spec,
-                                                                      const RunOptions& options);
+                                                                     const RunOptions& options);
 
   /// Sends every store change to `log` from now on (call before run()).
   void attach_history(HistoryLog& log);

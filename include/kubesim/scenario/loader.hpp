@@ -24,8 +24,7 @@ Expected<ScenarioSpec, Diagnostics> load_scenario(const std::string& path);
 
 /// Parses a multi-document YAML stream of Kubernetes manifests (`---`-separated; a `kind: List` with
 /// `items` is expanded), as `kubectl apply -f` would read it.
-Expected<std::vector<ManifestObject>, Diagnostics> parse_manifests(std::string_view yaml_text,
-                                                                   const std::string& file);
+Expected<std::vector<ManifestObject>, Diagnostics> parse_manifests(std::string_view yaml_text, const std::string& file);
 
 /// The built-in quickstart scenario (also shipped as scenarios/quickstart.yaml; a test keeps them equal).
 std::string_view builtin_quickstart_yaml();

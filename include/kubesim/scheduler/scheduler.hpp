@@ -61,9 +61,9 @@ class Scheduler final : public FrameworkHandle {
   /// message when a profile does not form a valid framework, when two profiles share a scheduler name,
   /// or when their QueueSort plugins differ.
   static base::Expected<std::unique_ptr<Scheduler>, std::string> create(sim::Simulation& sim,
-                                                                         apiserver::ApiServer& server,
-                                                                         SchedulerConfig config,
-                                                                         const std::vector<ProfileConfig>& profiles);
+                                                                        apiserver::ApiServer& server,
+                                                                        SchedulerConfig config,
+                                                                        const std::vector<ProfileConfig>& profiles);
 
   /// Starts the informers.
   void start();

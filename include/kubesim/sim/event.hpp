@@ -64,8 +64,6 @@ static_assert(std::is_trivially_copyable_v<Event>);
 static_assert(sizeof(Event) <= 32, "Event must stay a compact 32-byte record");
 
 /// Strict (at, seq) ordering.
-constexpr bool precedes(const Event& a, const Event& b) {
-  return a.at < b.at || (a.at == b.at && a.seq < b.seq);
-}
+constexpr bool precedes(const Event& a, const Event& b) { return a.at < b.at || (a.at == b.at && a.seq < b.seq); }
 
 }  // namespace kubesim::sim

@@ -13,16 +13,14 @@
 
 namespace kubesim::sim {
 
-template <class... Args>
-class Signal {
+template <class... Args> class Signal {
  public:
   using Slot = std::function<void(Args...)>;
 
   void connect(Slot slot) { slots_.push_back(std::move(slot)); }
   [[nodiscard]] bool has_observers() const { return !slots_.empty(); }
 
-  template <class... CallArgs>
-  void operator()(CallArgs&&... args) const {
+  template <class... CallArgs> void operator()(CallArgs&&... args) const {
     for (const Slot& s : slots_) {
       s(args...);
     }

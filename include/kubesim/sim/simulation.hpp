@@ -70,8 +70,7 @@ class Simulation {
   /// Runs events with time ≤ `end` in (time, seq) order, calling `dispatcher.dispatch(event)` for each.
   /// Returns when the queue is empty, the next event is after `end`, or stop() was called. The clock is
   /// left at the last processed event.
-  template <class Dispatcher>
-  StopReason run_until(SimTime end, Dispatcher& dispatcher) {
+  template <class Dispatcher> StopReason run_until(SimTime end, Dispatcher& dispatcher) {
     stop_requested_ = false;
     while (!queue_.empty()) {
       if (queue_.top().at > end) {

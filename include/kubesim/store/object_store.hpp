@@ -46,8 +46,7 @@ struct ObjectRef {
   Kind kind = Kind::Pod;
   std::shared_ptr<const void> ptr;
 
-  template <class T>
-  [[nodiscard]] std::shared_ptr<const T> as() const {
+  template <class T> [[nodiscard]] std::shared_ptr<const T> as() const {
     KUBESIM_ASSERT(kind == api::kind_of<T>, "ObjectRef holds a {}, not a {}", api::kind_name(kind),
                    api::kind_name(api::kind_of<T>));
     return std::static_pointer_cast<const T>(ptr);
@@ -71,8 +70,7 @@ class ObjectStore {
   explicit ObjectStore(std::uint32_t history_window);
 
   /// Stores a new object. Its metadata.resource_version is set to the new global revision.
-  template <class T>
-  base::Expected<Change, StoreError> create(T object) {
+  template <class T> base::Expected<Change, StoreError> create(T object) {
     auto p = std::make_shared<T>(std::move(object));
     api::ObjectMeta& meta = p->metadata;
     return create_erased(api::kind_of<T>, std::move(p), meta);
@@ -80,8 +78,7 @@ class ObjectStore {
 
   /// Replaces an existing object. When `expected_rv` is non-zero it must equal the stored object's
   /// resourceVersion, else Conflict (optimistic concurrency, as with etcd's compare-and-swap).
-  template <class T>
-  base::Expected<Change, StoreError> update(T object, ResourceVersion expected_rv) {
+  template <class T> base::Expected<Change, StoreError> update(T object, ResourceVersion expected_rv) {
     auto p = std::make_shared<T>(std::move(object));
     api::ObjectMeta& meta = p->metadata;
     return update_erased(api::kind_of<T>, std::move(p), meta, expected_rv);
@@ -93,8 +90,7 @@ class ObjectStore {
 
   /// The current version, or an empty ref.
   [[nodiscard]] ObjectRef get(Kind kind, std::string_view ns, std::string_view name) const;
-  template <class T>
-  [[nodiscard]] std::shared_ptr<const T> get(std::string_view ns, std::string_view name) const {
+  template <class T> [[nodiscard]] std::shared_ptr<const T> get(std::string_view ns, std::string_view name) const {
     ObjectRef r = get(api::kind_of<T>, ns, name);
     return r ? r.as<T>() : nullptr;
   }

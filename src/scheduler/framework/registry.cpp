@@ -30,8 +30,7 @@
 namespace kubesim::scheduler {
 namespace {
 
-template <class T>
-void add(PluginRegistry& r) {
+template <class T> void add(PluginRegistry& r) {
   r.add(std::string(T::kName), [](const PluginArgs& a, FrameworkHandle& h) { return T::create(a, h); });
 }
 
@@ -71,24 +70,15 @@ ProfileConfig default_profile() {
   // its Score weights (0 = unset, i.e. 1).
   ProfileConfig p;
   p.at(ExtensionPoint::MultiPoint).enabled = {
-      {std::string(SchedulingGates::kName), 0},
-      {std::string(PrioritySort::kName), 0},
-      {std::string(NodeUnschedulable::kName), 0},
-      {std::string(NodeName::kName), 0},
-      {std::string(TaintToleration::kName), 3},
-      {std::string(NodeAffinity::kName), 2},
-      {std::string(NodePorts::kName), 0},
-      {std::string(NodeResourcesFit::kName), 1},
-      {std::string(VolumeRestrictions::kName), 0},
-      {std::string(NodeVolumeLimits::kName), 0},
-      {std::string(VolumeBinding::kName), 0},
-      {std::string(VolumeZone::kName), 0},
-      {std::string(PodTopologySpread::kName), 2},
-      {std::string(InterPodAffinity::kName), 2},
-      {std::string(DefaultPreemption::kName), 0},
-      {std::string(NodeResourcesBalancedAllocation::kName), 1},
-      {std::string(ImageLocality::kName), 1},
-      {std::string(DefaultBinder::kName), 0},
+      {std::string(SchedulingGates::kName), 0},    {std::string(PrioritySort::kName), 0},
+      {std::string(NodeUnschedulable::kName), 0},  {std::string(NodeName::kName), 0},
+      {std::string(TaintToleration::kName), 3},    {std::string(NodeAffinity::kName), 2},
+      {std::string(NodePorts::kName), 0},          {std::string(NodeResourcesFit::kName), 1},
+      {std::string(VolumeRestrictions::kName), 0}, {std::string(NodeVolumeLimits::kName), 0},
+      {std::string(VolumeBinding::kName), 0},      {std::string(VolumeZone::kName), 0},
+      {std::string(PodTopologySpread::kName), 2},  {std::string(InterPodAffinity::kName), 2},
+      {std::string(DefaultPreemption::kName), 0},  {std::string(NodeResourcesBalancedAllocation::kName), 1},
+      {std::string(ImageLocality::kName), 1},      {std::string(DefaultBinder::kName), 0},
   };
   return p;
 }

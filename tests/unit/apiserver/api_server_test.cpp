@@ -1,7 +1,7 @@
-#include "kubesim/apiserver/api_server.hpp"
-
 #include "support/catch.hpp"
 #include "support/printers.hpp"
+
+#include "kubesim/apiserver/api_server.hpp"
 
 #include <vector>
 
@@ -51,17 +51,17 @@ struct Harness {
 
   void dispatch(const sim::Event& e) {
     switch (e.kind) {
-      case EventKind::ApiRequest:
-        api.handle_request(e.arg);
-        break;
-      case EventKind::SchedulerWatch:
-        watch.push_back({sim.now(), e.target, api.take_watch_event(e.arg)});
-        break;
-      case EventKind::SchedulerReply:
-        replies.emplace_back(sim.now(), api.take_reply(e.arg));
-        break;
-      default:
-        FAIL("unexpected event kind");
+    case EventKind::ApiRequest:
+      api.handle_request(e.arg);
+      break;
+    case EventKind::SchedulerWatch:
+      watch.push_back({sim.now(), e.target, api.take_watch_event(e.arg)});
+      break;
+    case EventKind::SchedulerReply:
+      replies.emplace_back(sim.now(), api.take_reply(e.arg));
+      break;
+    default:
+      FAIL("unexpected event kind");
     }
   }
   void run() { sim.run_until(base::SimTime::max(), *this); }
@@ -168,8 +168,8 @@ TEST_CASE("update honours the resourceVersion precondition and keeps identity fi
   api::Pod stale = *v1;
   stale.metadata.labels.set("x", "1");
   stale.metadata.uid = "forged";
-  h.api.update(client, stale, kReplies);        // rv 1 matches: ok
-  h.api.update(client, stale, kReplies);        // rv 1 is now stale: conflict
+  h.api.update(client, stale, kReplies);  // rv 1 matches: ok
+  h.api.update(client, stale, kReplies);  // rv 1 is now stale: conflict
   h.run();
   REQUIRE(h.replies.size() == 3);
   CHECK(h.replies[1].second.code == ResultCode::Ok);
@@ -242,8 +242,7 @@ TEST_CASE("deleting a bound pod is graceful; unbound pods go at once", "[apiserv
   CHECK(h.api.store().get<api::Pod>("default", "bound") == nullptr);
 }
 
-TEST_CASE("list_and_watch delivers the listed objects then every change, in order, after the delay",
-          "[apiserver]") {
+TEST_CASE("list_and_watch delivers the listed objects then every change, in order, after the delay", "[apiserver]") {
   apiserver::ApiServerConfig cfg;
   cfg.watch_delay = base::DurationDistribution::constant(2_ms);
   Harness h(cfg);

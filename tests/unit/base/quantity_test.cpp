@@ -3,9 +3,9 @@
 // table names the Go test it comes from. Expected values are exact: unscaled * 10^exponent, built with
 // Quantity::from_scaled (upstream's decQuantity/intQuantity helpers).
 
-#include "kubesim/base/quantity.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/base/quantity.hpp"
 
 #include <compare>
 #include <cstdint>
@@ -34,7 +34,7 @@ template <> struct StringMaker<QuantityFormat> {
     return "?";
   }
 };
-} // namespace Catch
+}  // namespace Catch
 
 namespace {
 
@@ -167,14 +167,14 @@ const std::vector<ParseCase> kParseCases = {
     {"0.05Gi", 536870912, -1, kBSI},
     {"0.025Ti", 274877906944, -1, kBSI},
     // Things written by trolls
-    {"0.000000000001Ki", 2, -9, kDSI}, // rounds up, changes format
+    {"0.000000000001Ki", 2, -9, kDSI},  // rounds up, changes format
     {".001", 1, -3, kDSI},
     {".0001k", 100, -3, kDSI},
     {"1.", 1, 0, kDSI},
     {"1.G", 1, 9, kDSI},
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Quantity::parse reads upstream's valid table, with either sign", "[base]") {
   // TestQuantityParse: each input, then "-" + input (negated, same format), then "+" + input.
@@ -214,7 +214,7 @@ TEST_CASE("Quantity::parse rejects malformed input with upstream's reason", "[ba
       {"1i", kErrSuffix},
       {"-3.01i", kErrSuffix},
       {"-3.01e-", kErrSuffix},
-      {" 1", kErrFormatWrong}, // leading and trailing whitespace is forbidden
+      {" 1", kErrFormatWrong},  // leading and trailing whitespace is forbidden
       {"1 ", kErrFormatWrong},
       // TestQuantityParseNonNumericPanic (MustParse panics) and the empty-string check of TestQuantityParse.
       {"Non-Numeric", kErrFormatWrong},
@@ -226,13 +226,13 @@ TEST_CASE("Quantity::parse rejects malformed input with upstream's reason", "[ba
       {"1Gi ", kErrFormatWrong},
       {"abc", kErrFormatWrong},
       {"1,5", kErrFormatWrong},
-      {"--1", kErrSuffix}, // the second '-' is scanned as an exponent sign, then "-1" is no suffix
-      {"1e", kErrSuffix},  // "e" alone is no suffix ("E" is exa)
+      {"--1", kErrSuffix},  // the second '-' is scanned as an exponent sign, then "-1" is no suffix
+      {"1e", kErrSuffix},   // "e" alone is no suffix ("E" is exa)
       {"1K", kErrSuffix},
       {"1ki", kErrSuffix},
       {"1Ee3", kErrSuffix},
       {"1e+", kErrSuffix},
-      {"1e9223372036854775808", kErrSuffix}, // exponent beyond int64: strconv.ParseInt fails
+      {"1e9223372036854775808", kErrSuffix},  // exponent beyond int64: strconv.ParseInt fails
       // Digit-less mantissas that reach upstream's inf.Dec path: SetString finds no digits.
       {"Pi", kErrNumeric},
       {"Ei", kErrNumeric},
@@ -363,7 +363,7 @@ TEST_CASE("Quantity::str canonicalizes like upstream String()", "[base]") {
       CHECK(alternate.str() == c.expect);
       CHECK(alternate == q);
     }
-    if (!q.is_zero()) { // never "-0"
+    if (!q.is_zero()) {  // never "-0"
       CHECK(dec(-c.unscaled, c.exponent, c.format).str() == "-" + std::string(c.expect));
     }
   }
@@ -433,8 +433,8 @@ TEST_CASE("Quantity::str pins upstream's serialized forms", "[base]") {
       {"100E", "100E"},
       {"1000E", "1e21"},
       {"1e100", "10e99"},
-      {"8Ei", "9223372036854775807"},    // binarySI capped at 2^63-1 on parse
-      {"-20Ei", "-9223372036854775807"}, // and at -(2^63-1)
+      {"8Ei", "9223372036854775807"},     // binarySI capped at 2^63-1 on parse
+      {"-20Ei", "-9223372036854775807"},  // and at -(2^63-1)
       {"-9.5Gi", "-9728Mi"},
       {"-9.5000000001Gi", "-10200547328107374183n"},
   };
@@ -533,7 +533,7 @@ TEST_CASE("Quantity handles values beyond int64 exactly", "[base]") {
     const Quantity q = must_parse(c.input);
     const std::string expect(c.canonical.empty() ? c.input : c.canonical);
     CHECK(q.str() == expect);
-    CHECK(q == must_parse(expect)); // the two spellings are the same value
+    CHECK(q == must_parse(expect));  // the two spellings are the same value
     CHECK(q.sign() == (c.input[0] == '-' ? -1 : 1));
   }
   // Exact values at the int64 edge, and saturation beyond it.
@@ -687,7 +687,7 @@ TEST_CASE("Quantity::parse narrows decimal exponents to int32 like upstream", "[
   CHECK(must_parse("-1e4294967296").value() == -1);
   CHECK(must_parse("1e-4294967296").value() == 1);
   CHECK(must_parse("1e8589934592").value() == 1);
-  CHECK(must_parse("1.25e2147483648").value() == kMax); // 125e2147483646 after the int32 wrap
+  CHECK(must_parse("1.25e2147483648").value() == kMax);  // 125e2147483646 after the int32 wrap
 }
 
 TEST_CASE("Quantity value and milli_value round away from zero and saturate", "[base]") {
@@ -802,11 +802,11 @@ TEST_CASE("Quantity::from_scaled prints like upstream's constructors", "[base]")
     const Quantity q = dec(c.unscaled, c.exponent, c.format);
     CHECK(q.str() == c.expect);
     CHECK(q.format() == c.format);
-    if (c.exponent >= -9) { // round trip through parse keeps the value
+    if (c.exponent >= -9) {  // round trip through parse keeps the value
       CHECK(must_parse(c.expect) == q);
     }
   }
-  CHECK(must_parse("7e-18") == dec(1, -9)); // #141306: reparsing a sub-nano value rounds it to 1n
+  CHECK(must_parse("7e-18") == dec(1, -9));  // #141306: reparsing a sub-nano value rounds it to 1n
 }
 
 TEST_CASE("Quantity reports format, sign and zero", "[base]") {

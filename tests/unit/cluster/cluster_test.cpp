@@ -1,9 +1,8 @@
-#include "kubesim/cluster/cluster.hpp"
-
-#include "kubesim/scenario/loader.hpp"
-
 #include "support/catch.hpp"
 #include "support/printers.hpp"
+
+#include "kubesim/cluster/cluster.hpp"
+#include "kubesim/scenario/loader.hpp"
 
 using namespace kubesim;
 using namespace kubesim::base::literals;
@@ -64,16 +63,16 @@ TEST_CASE("a tiny scenario reproduces its hand-computed timeline", "[cluster]") 
 
   const metrics::PodRecord& a = pods[0];
   CHECK(a.name == "a");
-  CHECK(a.created == at(3_ms));         // create latency
-  CHECK(a.scheduled == at(8_ms));       // scheduler's watch is live at 5 ms (LIST), bind takes 3 ms
-  CHECK(a.running == at(1'312_ms));     // kubelet sees it at 9 ms: +100 ms +1 s +200 ms, status +3 ms
-  CHECK(a.finished == at(11'312_ms));   // 10 s after its containers started at 1.309 s
+  CHECK(a.created == at(3_ms));        // create latency
+  CHECK(a.scheduled == at(8_ms));      // scheduler's watch is live at 5 ms (LIST), bind takes 3 ms
+  CHECK(a.running == at(1'312_ms));    // kubelet sees it at 9 ms: +100 ms +1 s +200 ms, status +3 ms
+  CHECK(a.finished == at(11'312_ms));  // 10 s after its containers started at 1.309 s
   CHECK(a.phase == api::PodPhase::Succeeded);
   CHECK(a.attempts == 1);
 
   const metrics::PodRecord& b = pods[1];
-  CHECK(b.created == at(6_ms));         // sent when a's create was acknowledged
-  CHECK(b.attempts == 2);               // unschedulable at 7 ms, retried when a finished
+  CHECK(b.created == at(6_ms));  // sent when a's create was acknowledged
+  CHECK(b.attempts == 2);        // unschedulable at 7 ms, retried when a finished
   // Preemption finds no lower-priority victim (a and b have the same priority); upstream's message
   // really ends in two periods.
   CHECK(b.message ==

@@ -1,7 +1,7 @@
-#include "kubesim/metrics/run_summary.hpp"
-
 #include "support/catch.hpp"
 #include "support/printers.hpp"
+
+#include "kubesim/metrics/run_summary.hpp"
 
 using namespace kubesim;
 using namespace kubesim::base::literals;

@@ -1,7 +1,7 @@
-#include "kubesim/node/node_agent.hpp"
-
 #include "support/catch.hpp"
 #include "support/printers.hpp"
+
+#include "kubesim/node/node_agent.hpp"
 
 using namespace kubesim;
 using namespace kubesim::base::literals;
@@ -43,20 +43,20 @@ struct Harness {
   }
   void dispatch(const sim::Event& e) {
     switch (e.kind) {
-      case sim::EventKind::ApiRequest:
-        api.handle_request(e.arg);
-        break;
-      case sim::EventKind::KubeletWatch:
-        nodes.handle_watch(e.target, e.arg);
-        break;
-      case sim::EventKind::KubeletPodStep:
-        nodes.handle_pod_step(e.target, e.arg);
-        break;
-      case sim::EventKind::KubeletReply:
-        (void)api.take_reply(e.arg);
-        break;
-      default:
-        FAIL("unexpected event");
+    case sim::EventKind::ApiRequest:
+      api.handle_request(e.arg);
+      break;
+    case sim::EventKind::KubeletWatch:
+      nodes.handle_watch(e.target, e.arg);
+      break;
+    case sim::EventKind::KubeletPodStep:
+      nodes.handle_pod_step(e.target, e.arg);
+      break;
+    case sim::EventKind::KubeletReply:
+      (void)api.take_reply(e.arg);
+      break;
+    default:
+      FAIL("unexpected event");
     }
   }
   void run() { sim.run_until(base::SimTime::max(), *this); }

@@ -1,6 +1,6 @@
-#include "kubesim/scheduler/scheduler.hpp"
-
 #include "support/catch.hpp"
+
+#include "kubesim/scheduler/scheduler.hpp"
 
 #include <algorithm>
 

@@ -1,9 +1,8 @@
-#include "kubesim/scheduler/scheduling_queue.hpp"
-
-#include "kubesim/scheduler/plugins/priority_sort.hpp"
-
 #include "support/catch.hpp"
 #include "support/printers.hpp"
+
+#include "kubesim/scheduler/plugins/priority_sort.hpp"
+#include "kubesim/scheduler/scheduling_queue.hpp"
 
 using namespace kubesim;
 using namespace kubesim::base::literals;
