@@ -15,6 +15,7 @@
 namespace kubesim::scenario {
 namespace {
 
+using internal::for_each_document;
 using internal::Reader;
 
 // Readers report in the order they read, which follows the code, not the file (a manifest may give
@@ -29,21 +30,6 @@ Diagnostics in_file_order(const Diagnostics& diags) {
     out.add(std::move(d));
   }
   return out;
-}
-
-/// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
-/// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
-template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
-  try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
-    read(docs);
-  } catch (const YAML::ParserException& e) {
-    diags.error(r.loc(e.mark), e.msg);
-  } catch (const YAML::Exception& e) {
-    diags.error(r.loc(e.mark), fmt::format("cannot read YAML: {}", e.msg));
-  } catch (const std::exception& e) {
-    diags.error(SourceLocation{r.file(), 0, 0}, fmt::format("internal error while reading: {}", e.what()));
-  }
 }
 
 }  // namespace

@@ -515,21 +515,6 @@ bool read_text_file(const std::string& path, std::string& text, std::string& err
   return ok;
 }
 
-/// Parses every document of `yaml_text` and hands the list to `read`; yaml-cpp's exceptions become
-/// Diagnostics at their mark (as loader.cpp does).
-template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
-  try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
-    read(docs);
-  } catch (const YAML::ParserException& e) {
-    diags.error(r.loc(e.mark), e.msg);
-  } catch (const YAML::Exception& e) {
-    diags.error(r.loc(e.mark), fmt::format("cannot read YAML: {}", e.msg));
-  } catch (const std::exception& e) {
-    diags.error(SourceLocation{r.file(), 0, 0}, fmt::format("internal error while reading: {}", e.what()));
-  }
-}
-
 Diagnostics in_file_order(const Diagnostics& diags) {
   std::vector<base::Diagnostic> items = diags.items();
   std::stable_sort(items.begin(), items.end(), [](const base::Diagnostic& a, const base::Diagnostic& b) {

@@ -8,9 +8,11 @@
 #include "kubesim/base/diagnostic.hpp"
 #include "kubesim/base/time.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <span>
@@ -237,5 +239,20 @@ bool is_label_value(std::string_view s);
 
 /// True for a DNS-1123 label: at most 63 of [a-z0-9-], starting and ending alphanumeric.
 bool is_dns1123_label(std::string_view s);
+
+/// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
+/// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
+template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
+    read(docs);
+  } catch (const YAML::ParserException& e) {
+    diags.error(r.loc(e.mark), e.msg);
+  } catch (const YAML::Exception& e) {
+    diags.error(r.loc(e.mark), fmt::format("cannot read YAML: {}", e.msg));
+  } catch (const std::exception& e) {
+    diags.error(SourceLocation{r.file(), 0, 0}, fmt::format("internal error while reading: {}", e.what()));
+  }
+}
 
 }  // namespace kubesim::scenario::internal
