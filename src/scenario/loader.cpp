@@ -16,21 +16,8 @@ namespace kubesim::scenario {
 namespace {
 
 using internal::for_each_document;
+using internal::in_file_order;
 using internal::Reader;
-
-// Readers report in the order they read, which follows the code, not the file (a manifest may give
-// `spec` before `metadata`; validation errors come last). Users expect file order.
-Diagnostics in_file_order(const Diagnostics& diags) {
-  std::vector<base::Diagnostic> items = diags.items();
-  std::stable_sort(items.begin(), items.end(), [](const base::Diagnostic& a, const base::Diagnostic& b) {
-    return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
-  });
-  Diagnostics out;
-  for (base::Diagnostic& d : items) {
-    out.add(std::move(d));
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -515,18 +515,6 @@ bool read_text_file(const std::string& path, std::string& text, std::string& err
   return ok;
 }
 
-Diagnostics in_file_order(const Diagnostics& diags) {
-  std::vector<base::Diagnostic> items = diags.items();
-  std::stable_sort(items.begin(), items.end(), [](const base::Diagnostic& a, const base::Diagnostic& b) {
-    return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
-  });
-  Diagnostics out;
-  for (base::Diagnostic& d : items) {
-    out.add(std::move(d));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<SchedulerConfiguration> read_scheduler_configuration_file(Reader& r, const Value& at,

@@ -504,4 +504,16 @@ bool is_dns1123_label(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
 }
 
+Diagnostics in_file_order(const Diagnostics& diags) {
+  std::vector<base::Diagnostic> items = diags.items();
+  std::stable_sort(items.begin(), items.end(), [](const base::Diagnostic& a, const base::Diagnostic& b) {
+    return std::pair(a.loc.line, a.loc.column) < std::pair(b.loc.line, b.loc.column);
+  });
+  Diagnostics out;
+  for (base::Diagnostic& d : items) {
+    out.add(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace kubesim::scenario::internal

@@ -240,6 +240,11 @@ bool is_label_value(std::string_view s);
 /// True for a DNS-1123 label: at most 63 of [a-z0-9-], starting and ending alphanumeric.
 bool is_dns1123_label(std::string_view s);
 
+/// The diagnostics sorted by (line, column), stable. Readers report in the order they read, which
+/// follows the code, not the file (a manifest may give `spec` before `metadata`; validation errors come
+/// last); users expect file order.
+Diagnostics in_file_order(const Diagnostics& diags);
+
 /// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
 /// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
 template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
