@@ -18,4 +18,15 @@ std::string_view plugin_args_type_name(const PluginArgs& args) {
   return kNames[args.index()];
 }
 
+void default_resource_specs(std::vector<ResourceSpec>& resources) {
+  if (resources.empty()) {
+    resources = {{"cpu", 1}, {"memory", 1}};
+  }
+  for (ResourceSpec& r : resources) {
+    if (r.weight == 0) {
+      r.weight = 1;
+    }
+  }
+}
+
 }  // namespace kubesim::scheduler

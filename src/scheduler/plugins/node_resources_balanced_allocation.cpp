@@ -28,15 +28,7 @@ bool has_scalar(const Resource& r, std::string_view name) {
 
 NodeResourcesBalancedAllocationArgs
 NodeResourcesBalancedAllocation::with_defaults(NodeResourcesBalancedAllocationArgs args) {
-  if (args.resources.empty()) {
-    args.resources = {{"cpu", 1}, {"memory", 1}};
-    return args;
-  }
-  for (ResourceSpec& r : args.resources) {
-    if (r.weight == 0) {
-      r.weight = 1;
-    }
-  }
+  default_resource_specs(args.resources);
   return args;
 }
 

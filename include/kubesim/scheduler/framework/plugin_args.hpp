@@ -69,6 +69,10 @@ using PluginArgs = std::variant<std::monostate, NodeResourcesFitArgs, NodeResour
 /// "want args to be of type X, got *config.Y" messages of plugin factories.
 std::string_view plugin_args_type_name(const PluginArgs& args);
 
+/// Upstream's v1 defaulting of a scoring resource list (NodeResourcesFit, BalancedAllocation): an empty
+/// list becomes [cpu w1, memory w1] and a weight of 0 becomes 1.
+void default_resource_specs(std::vector<ResourceSpec>& resources);
+
 /// The args configured for a plugin, or `T{}` (upstream's defaults) when none were given.
 template <class T> T args_or_default(const PluginArgs& args) {
   if (const T* a = std::get_if<T>(&args)) {
