@@ -23,13 +23,14 @@ ALLOWED = {
     "controllers": {"base", "client", "api", "sim"},
     "scheduler": {"base", "client", "api", "sim", "topology"},
     "node": {"base", "client", "api", "sim", "topology"},
-    "scenario": {"base", "sim", "api", "apiserver", "node", "scheduler"},
+    "scenario": {"base", "sim", "api", "apiserver", "node", "scheduler", "controllers"},
     "metrics": {"base", "sim", "api"},
-    "cluster": {"base", "sim", "api", "store", "apiserver", "client", "scheduler", "node", "scenario", "metrics"},
+    "cluster": {"base", "sim", "api", "store", "apiserver", "client", "controllers", "scheduler", "node", "scenario",
+                "metrics"},
     "app": {"base", "cluster", "metrics", "scenario", "scheduler"},
 }
 # third-party include prefix -> the only modules that may use it (never from include/)
-THIRD_PARTY = {"yaml-cpp/": {"scenario"}, "CLI/": {"app"}, "boost/graph": {"topology", "scheduler"}}
+THIRD_PARTY = {"yaml-cpp/": {"scenario"}, "CLI/": {"app"}, "boost/graph": {"topology", "scheduler", "controllers"}}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
 

@@ -20,6 +20,11 @@ constexpr std::array<KindInfo, kKindCount> kKinds = {{
     {"Deployment", "apps/v1", true},
     {"PriorityClass", "scheduling.k8s.io/v1", false},
     {"PodDisruptionBudget", "policy/v1", true},
+    {"Event", "v1", true},
+    {"Lease", "coordination.k8s.io/v1", true},
+    {"Endpoints", "v1", true},
+    {"EndpointSlice", "discovery.k8s.io/v1", true},
+    {"Job", "batch/v1", true},
 }};
 
 }  // namespace

@@ -23,6 +23,16 @@ std::string_view resource_name(Kind k) {
     return "priorityclasses";
   case Kind::PodDisruptionBudget:
     return "poddisruptionbudgets";
+  case Kind::Event:
+    return "events";
+  case Kind::Lease:
+    return "leases";
+  case Kind::Endpoints:
+    return "endpoints";
+  case Kind::EndpointSlice:
+    return "endpointslices";
+  case Kind::Job:
+    return "jobs";
   }
   return "unknown";
 }
@@ -86,13 +96,23 @@ ClientId ApiServer::register_client(std::string_view name) {
     }
   }
   clients_.emplace_back(name);
+  limiters_.emplace_back(0.0, 0);
+  throttled_.emplace_back(Duration::zero());
   return static_cast<ClientId>(clients_.size() - 1);
 }
 
 // --- requests -------------------------------------------------------------------------------------
 
+void ApiServer::set_rate_limit(ClientId id, double qps, std::int32_t burst) {
+  limiters_[id] = base::TokenBucket(qps, burst);
+}
+
+Duration ApiServer::throttled(ClientId id) const { return throttled_[id]; }
+
 void ApiServer::submit(Request r) {
-  Duration latency = config_.latency[static_cast<std::size_t>(r.verb)].sample(rng_);
+  Duration wait = limiters_[r.client].reserve(sim_.now());
+  throttled_[r.client] = throttled_[r.client] + wait;
+  Duration latency = wait + config_.latency[static_cast<std::size_t>(r.verb)].sample(rng_);
   std::uint32_t slot = take_slot(requests_, free_requests_, std::move(r));
   sim_.schedule_after(latency, sim::EventKind::ApiRequest, 0, slot);
 }
@@ -284,6 +304,10 @@ Reply ApiServer::apply_create(Request& r) {
     meta.name = meta.generate_name + generate_name_suffix();
   }
   apply_defaults(obj);
+  if (auto* job = std::get_if<api::Job>(&obj)) {
+    // The job strategy's PrepareForCreate runs after the uid is filled in: it names the uid.
+    generate_job_selector(*job, fmt::format("uid-{:06}", next_uid_));
+  }
   std::vector<FieldError> errors;
   admit(obj, errors);
   if (errors.empty()) {
@@ -336,6 +360,14 @@ Reply ApiServer::apply_update(Request& r, bool status_only) {
           }
           if constexpr (requires { next.status; }) {
             next.status = stored.status;  // status changes only through the status subresource
+          }
+          // Workload kinds count spec changes in metadata.generation (their controllers report the
+          // generation they acted on as status.observedGeneration).
+          if constexpr (std::is_same_v<T, api::ReplicaSet> || std::is_same_v<T, api::Deployment> ||
+                        std::is_same_v<T, api::Job> || std::is_same_v<T, api::PodDisruptionBudget>) {
+            if (!(next.spec == stored.spec)) {
+              next.metadata.generation = keep.generation + 1;
+            }
           }
         }
         std::vector<FieldError> errors = validate_object(api::AnyObject(next));

@@ -211,6 +211,21 @@ void default_template(api::PodTemplateSpec& t, const std::string& ns) {
 
 }  // namespace
 
+void generate_job_selector(api::Job& job, const std::string& uid) {
+  if (job.spec.manual_selector) {
+    return;
+  }
+  api::StringMap& labels = job.spec.template_.metadata.labels;
+  labels.set("batch.kubernetes.io/controller-uid", uid);
+  labels.set("batch.kubernetes.io/job-name", job.metadata.name);
+  labels.set("controller-uid", uid);
+  labels.set("job-name", job.metadata.name);
+  if (job.spec.selector.empty()) {
+    job.spec.selector = api::LabelSelector{};
+    job.spec.selector.match_labels.set("batch.kubernetes.io/controller-uid", uid);
+  }
+}
+
 void apply_defaults(api::AnyObject& object) {
   api::ObjectMeta& meta = api::meta_of(object);
   if (api::is_namespaced(api::kind_of_object(object))) {
@@ -233,6 +248,15 @@ void apply_defaults(api::AnyObject& object) {
         } else if constexpr (std::is_same_v<T, api::Node>) {
           default_node_status(obj.status);
         } else if constexpr (std::is_same_v<T, api::ReplicaSet> || std::is_same_v<T, api::Deployment>) {
+          default_template(obj.spec.template_, obj.metadata.namespace_);
+        } else if constexpr (std::is_same_v<T, api::Job>) {
+          // SetDefaults_Job: both unset → completions = parallelism = 1; parallelism alone → 1.
+          if (!obj.spec.completions && !obj.spec.parallelism) {
+            obj.spec.completions = 1;
+          }
+          if (!obj.spec.parallelism) {
+            obj.spec.parallelism = 1;
+          }
           default_template(obj.spec.template_, obj.metadata.namespace_);
         }
         // PriorityClass and PodDisruptionBudget: every upstream default is a struct initialiser

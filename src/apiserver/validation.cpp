@@ -1467,6 +1467,53 @@ void validate_selector_and_template(const LabelSelector& selector, const api::Po
   validate_pod_template_for_replica_set(t, selector, spec.child("template"), errs);
 }
 
+// ValidateJob (pkg/apis/batch/validation): counts, the selector matching the template, and a
+// restartPolicy that lets a pod finish.
+void validate_job(const api::Job& job, ErrorList& errs) {
+  validate_object_meta(job.metadata, true, name_is_dns_subdomain, errs);
+  const Path spec("spec");
+  const api::JobSpec& s = job.spec;
+  if (s.parallelism) {
+    validate_nonnegative(*s.parallelism, spec.child("parallelism"), errs);
+  }
+  if (s.completions) {
+    validate_nonnegative(*s.completions, spec.child("completions"), errs);
+  }
+  if (s.active_deadline_seconds && *s.active_deadline_seconds <= 0) {
+    errs.invalid(spec.child("activeDeadlineSeconds"), std::to_string(*s.active_deadline_seconds),
+                 "must be greater than 0");
+  }
+  validate_nonnegative(s.backoff_limit, spec.child("backoffLimit"), errs);
+  if (s.ttl_seconds_after_finished) {
+    validate_nonnegative(*s.ttl_seconds_after_finished, spec.child("ttlSecondsAfterFinished"), errs);
+  }
+  if (s.completion_mode != "NonIndexed" && s.completion_mode != "Indexed") {
+    errs.not_supported(spec.child("completionMode"), quote(s.completion_mode), {"NonIndexed", "Indexed"});
+  }
+  if (s.completion_mode == "Indexed" && !s.completions) {
+    errs.required(spec.child("completions"), "when completion mode is Indexed");
+  }
+  if (s.selector.empty()) {
+    // Without manualSelector the API server generates the selector at create time (before this runs);
+    // an empty one here is a manifest checked at load time, which will get it.
+    if (s.manual_selector) {
+      errs.required(spec.child("selector"));
+    }
+  } else {
+    validate_label_selector(s.selector, spec.child("selector"), errs);
+    if (is_convertible_selector(s.selector) && !s.selector.matches(s.template_.metadata.labels)) {
+      errs.invalid(spec.child("template").child("metadata").child("labels"),
+                   render_string_map(s.template_.metadata.labels), "`selector` does not match template `labels`");
+    }
+  }
+  validate_pod_template_spec(s.template_, spec.child("template"), errs);
+  api::RestartPolicy rp = s.template_.spec.restart_policy;
+  if (rp != api::RestartPolicy::OnFailure && rp != api::RestartPolicy::Never) {
+    errs.not_supported(spec.child("template").child("spec").child("restartPolicy"), quote(restart_policy_name(rp)),
+                       {"OnFailure", "Never"});
+  }
+}
+
 void validate_replica_set(const api::ReplicaSet& rs, ErrorList& errs) {
   validate_object_meta(rs.metadata, true, name_is_dns_subdomain, errs);
   const Path spec("spec");
@@ -1724,6 +1771,12 @@ std::vector<FieldError> validate_object(const api::AnyObject& object) {
           validate_deployment(obj, errs);
         } else if constexpr (std::is_same_v<T, api::PriorityClass>) {
           validate_priority_class(obj, errs);
+        } else if constexpr (std::is_same_v<T, api::Job>) {
+          validate_job(obj, errs);
+        } else if constexpr (std::is_same_v<T, api::Event> || std::is_same_v<T, api::Lease> ||
+                             std::is_same_v<T, api::Endpoints> || std::is_same_v<T, api::EndpointSlice>) {
+          // Written only by simulated components: the object meta is all that can go wrong.
+          validate_object_meta(obj.metadata, true, name_is_dns_subdomain, errs);
         } else {
           static_assert(std::is_same_v<T, api::PodDisruptionBudget>, "every AnyObject alternative is validated");
           validate_pod_disruption_budget(obj, errs);

@@ -34,6 +34,7 @@ api::Node make_node(const scenario::NodePoolSpec& pool, std::int32_t i) {
 Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
     : spec_(spec), seed_(options.seed.value_or(spec.seed)), horizon_(options.duration.value_or(spec.duration)),
       sim_(seed_), api_(sim_, spec.control_plane.api_server), nodes_(sim_, api_, spec.cluster.kubelet),
+      controllers_(sim_, api_, spec.control_plane.controller_manager),
       scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}) {}
 
 base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scenario::ScenarioSpec& spec,
@@ -79,6 +80,15 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
                                                                        : nullptr;
     p->observe(now, before, after);
   });
+  c->api_.on_change.connect(
+      [e = &c->k8s_events_](base::SimTime, apiserver::Verb, apiserver::ClientId, const store::Change& change) {
+        if (change.object.kind != api::Kind::Event || change.type == store::ChangeType::Deleted) {
+          return;
+        }
+        const auto& ev = change.object.get<api::Event>();
+        std::int32_t before = change.previous ? change.previous.get<api::Event>().count : 0;
+        (*e)[{ev.type, ev.reason}] += static_cast<std::uint64_t>(std::max(ev.count - before, 0));
+      });
   c->scheduler_->on_attempt.connect(
       [p = &c->pods_](base::SimTime, const api::Pod& pod, const scheduler::AttemptResult& r) {
         p->observe_attempt(pod, r.message);
@@ -96,6 +106,7 @@ void Cluster::attach_history(HistoryLog& log) {
 void Cluster::start() {
   nodes_.start();
   scheduler_->start();
+  controllers_.start();
   for (const scenario::ManifestObject& m : spec_.objects) {
     enqueue_create(m);
   }
@@ -146,6 +157,22 @@ void Cluster::dispatch(const sim::Event& e) {
     break;
   case sim::EventKind::ScenarioReply:
     on_scenario_reply(e.arg);
+    break;
+  case sim::EventKind::ControllerWatch:
+    controllers_.handle_watch(e.target, e.arg);
+    break;
+  case sim::EventKind::ControllerReply:
+    controllers_.handle_reply(e.target, e.arg);
+    break;
+  case sim::EventKind::ControllerWake:
+    controllers_.handle_wake(e.target, e.arg);
+    break;
+  case sim::EventKind::ControllerTimer:
+    controllers_.handle_timer(e.target, e.arg);
+    break;
+  case sim::EventKind::ApiEventTtl:
+  case sim::EventKind::KubeletHeartbeat:
+    KUBESIM_ASSERT(false, "event kind {} has no handler yet", sim::event_kind_name(e.kind));
     break;
   case sim::EventKind::None:
     KUBESIM_ASSERT(false, "event of kind None dispatched");
@@ -237,6 +264,9 @@ metrics::RunSummary Cluster::summary() const {
   for (const apiserver::RequestCount& r : api_.request_counts()) {
     s.requests.push_back(
         metrics::RequestCountRow{r.client, std::string(apiserver::verb_name(r.verb)), r.resource, r.count, r.failed});
+  }
+  for (const auto& [key, count] : k8s_events_) {
+    s.k8s_events.push_back(metrics::EventReasonRow{key.first, key.second, count});
   }
   return s;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kubesim::metrics {
 
 void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
@@ -123,9 +125,23 @@ std::string format_summary_text(const RunSummary& s) {
     total += r.count;
   }
   fmt::format_to(it, "api requests:          {} (store revision {})\n", total, s.store_revision);
+  std::size_t client_width = 10;
   for (const RequestCountRow& r : s.requests) {
-    fmt::format_to(it, "  {:<10} {:<13} {:<22} {:>8}{}\n", r.client, r.verb, r.resource, r.count,
+    client_width = std::max(client_width, r.client.size());
+  }
+  for (const RequestCountRow& r : s.requests) {
+    fmt::format_to(it, "  {:<{}} {:<13} {:<22} {:>8}{}\n", r.client, client_width, r.verb, r.resource, r.count,
                    r.failed == 0 ? std::string() : fmt::format("  ({} failed)", r.failed));
+  }
+  if (!s.k8s_events.empty()) {
+    std::uint64_t events = 0;
+    for (const EventReasonRow& e : s.k8s_events) {
+      events += e.count;
+    }
+    fmt::format_to(it, "kubernetes events:     {}\n", events);
+    for (const EventReasonRow& e : s.k8s_events) {
+      fmt::format_to(it, "  {:<8} {:<34} {:>8}\n", e.type, e.reason, e.count);
+    }
   }
   fmt::format_to(it, "events processed:      {}\n", s.events);
   fmt::format_to(it, "fingerprint:           {:016x}\n", s.fingerprint);
@@ -160,6 +176,13 @@ std::string format_summary_json(const RunSummary& s) {
                    r.failed);
   }
   fmt::format_to(it, "{}],\n", s.requests.empty() ? "" : "\n  ");
+  fmt::format_to(it, "  \"kubernetes_events\": [");
+  for (std::size_t i = 0; i < s.k8s_events.size(); ++i) {
+    const EventReasonRow& e = s.k8s_events[i];
+    fmt::format_to(it, "{}\n    {{\"type\": {}, \"reason\": {}, \"count\": {}}}", i == 0 ? "" : ",", json_quote(e.type),
+                   json_quote(e.reason), e.count);
+  }
+  fmt::format_to(it, "{}],\n", s.k8s_events.empty() ? "" : "\n  ");
   fmt::format_to(it, "  \"events\": {},\n", s.events);
   fmt::format_to(it, "  \"fingerprint\": \"{:016x}\"\n", s.fingerprint);
   fmt::format_to(it, "}}\n");

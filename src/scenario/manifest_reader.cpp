@@ -667,6 +667,30 @@ void read_replica_set_body(Ctx& c, MapReader& m, api::ReplicaSet& out) {
   }
 }
 
+void read_job_body(Ctx& c, MapReader& m, api::Job& out) {
+  read_metadata_field(c, m, out.metadata);
+  std::optional<Value> spec = m.get("spec");
+  if (!spec) {
+    return;
+  }
+  MapReader sm(c.r, *spec, c.owner);
+  sm.read("parallelism", out.spec.parallelism);
+  sm.read("completions", out.spec.completions);
+  sm.read("backoffLimit", out.spec.backoff_limit);
+  sm.read("activeDeadlineSeconds", out.spec.active_deadline_seconds);
+  sm.read("ttlSecondsAfterFinished", out.spec.ttl_seconds_after_finished);
+  sm.read("suspend", out.spec.suspend);
+  sm.read("completionMode", out.spec.completion_mode);
+  if (std::optional<Value> selector = sm.get("selector")) {
+    read_label_selector(c, *selector, out.spec.selector);
+  }
+  sm.read("manualSelector", out.spec.manual_selector);
+  if (std::optional<Value> tmpl = sm.get("template")) {
+    read_pod_template(c, *tmpl, out.spec.template_);
+  }
+  sm.finish();
+}
+
 void read_deployment_body(Ctx& c, MapReader& m, api::Deployment& out) {
   read_metadata_field(c, m, out.metadata);
   std::optional<Value> spec = m.get("spec");
@@ -746,10 +770,15 @@ std::string object_owner(std::string_view kind, std::string_view name) {
   return name.empty() ? fmt::format("{} (unnamed)", kind) : fmt::format("{} '{}'", kind, name);
 }
 
+// The kinds a manifest may hold. Events, Leases, Endpoints and EndpointSlices are written by the
+// simulated components themselves.
+constexpr std::array kManifestKinds = {Kind::Node,       Kind::Pod, Kind::Service,       Kind::ReplicaSet,
+                                       Kind::Deployment, Kind::Job, Kind::PriorityClass, Kind::PodDisruptionBudget};
+
 std::string supported_kinds() {
   std::string out;
-  for (std::size_t i = 0; i < api::kKindCount; ++i) {
-    out += fmt::format("{}, ", api::kind_name(static_cast<Kind>(i)));
+  for (Kind k : kManifestKinds) {
+    out += fmt::format("{}, ", api::kind_name(k));
   }
   return out + "List";
 }
@@ -835,10 +864,15 @@ void read_manifests(Reader& r, const Value& outer, std::vector<ManifestObject>& 
   }
 
   std::optional<Kind> kind = api::kind_from_name(*kind_name);
+  if (kind && std::find(kManifestKinds.begin(), kManifestKinds.end(), *kind) == kManifestKinds.end()) {
+    r.error(kind_value->loc, fmt::format("kind '{}' cannot be given in a manifest", *kind_name),
+            "the simulated control plane and kubelets write these objects themselves");
+    return;
+  }
   if (!kind) {
     std::vector<std::string_view> names;
-    for (std::size_t i = 0; i < api::kKindCount; ++i) {
-      names.push_back(api::kind_name(static_cast<Kind>(i)));
+    for (Kind k : kManifestKinds) {
+      names.push_back(api::kind_name(k));
     }
     names.emplace_back("List");
     std::string match = base::closest_match(*kind_name, names);
@@ -877,6 +911,15 @@ void read_manifests(Reader& r, const Value& outer, std::vector<ManifestObject>& 
       break;
     case Kind::PodDisruptionBudget:
       read_pdb_body(c, m, object.emplace<api::PodDisruptionBudget>());
+      break;
+    case Kind::Job:
+      read_job_body(c, m, object.emplace<api::Job>());
+      break;
+    case Kind::Event:
+    case Kind::Lease:
+    case Kind::Endpoints:
+    case Kind::EndpointSlice:
+      KUBESIM_ASSERT(false, "not a manifest kind");
       break;
     }
     // Only Node's status is modelled; the others are accepted so that `kubectl get -o yaml` output loads.

@@ -30,6 +30,18 @@ std::string_view event_kind_name(EventKind k) {
     return "PodArrival";
   case EventKind::ScenarioReply:
     return "ScenarioReply";
+  case EventKind::ControllerWatch:
+    return "ControllerWatch";
+  case EventKind::ControllerReply:
+    return "ControllerReply";
+  case EventKind::ControllerWake:
+    return "ControllerWake";
+  case EventKind::ControllerTimer:
+    return "ControllerTimer";
+  case EventKind::ApiEventTtl:
+    return "ApiEventTtl";
+  case EventKind::KubeletHeartbeat:
+    return "KubeletHeartbeat";
   }
   return "Unknown";
 }

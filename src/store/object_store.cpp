@@ -34,7 +34,9 @@ namespace {
 
 template <class T> struct TypeTag { using type = T; };
 using AnyTag = std::variant<TypeTag<api::Node>, TypeTag<api::Pod>, TypeTag<api::Service>, TypeTag<api::ReplicaSet>,
-                            TypeTag<api::Deployment>, TypeTag<api::PriorityClass>, TypeTag<api::PodDisruptionBudget>>;
+                            TypeTag<api::Deployment>, TypeTag<api::PriorityClass>, TypeTag<api::PodDisruptionBudget>,
+                            TypeTag<api::Event>, TypeTag<api::Lease>, TypeTag<api::Endpoints>,
+                            TypeTag<api::EndpointSlice>, TypeTag<api::Job>>;
 
 // The C++ type of a Kind, as a value to std::visit on (alternatives in Kind order).
 AnyTag type_tag(Kind kind) {
@@ -53,6 +55,16 @@ AnyTag type_tag(Kind kind) {
     return TypeTag<api::PriorityClass>{};
   case Kind::PodDisruptionBudget:
     return TypeTag<api::PodDisruptionBudget>{};
+  case Kind::Event:
+    return TypeTag<api::Event>{};
+  case Kind::Lease:
+    return TypeTag<api::Lease>{};
+  case Kind::Endpoints:
+    return TypeTag<api::Endpoints>{};
+  case Kind::EndpointSlice:
+    return TypeTag<api::EndpointSlice>{};
+  case Kind::Job:
+    return TypeTag<api::Job>{};
   }
   KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
   return TypeTag<api::Pod>{};
@@ -77,6 +89,16 @@ const api::ObjectMeta& ObjectRef::meta() const {
     return static_cast<const api::PriorityClass*>(ptr.get())->metadata;
   case Kind::PodDisruptionBudget:
     return static_cast<const api::PodDisruptionBudget*>(ptr.get())->metadata;
+  case Kind::Event:
+    return static_cast<const api::Event*>(ptr.get())->metadata;
+  case Kind::Lease:
+    return static_cast<const api::Lease*>(ptr.get())->metadata;
+  case Kind::Endpoints:
+    return static_cast<const api::Endpoints*>(ptr.get())->metadata;
+  case Kind::EndpointSlice:
+    return static_cast<const api::EndpointSlice*>(ptr.get())->metadata;
+  case Kind::Job:
+    return static_cast<const api::Job*>(ptr.get())->metadata;
   }
   KUBESIM_ASSERT(false, "unknown kind {}", static_cast<int>(kind));
   return static_cast<const api::Pod*>(ptr.get())->metadata;

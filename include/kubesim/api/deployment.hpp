@@ -13,6 +13,7 @@ enum class DeploymentStrategyType : std::uint8_t { RollingUpdate, Recreate };
 struct RollingUpdateDeployment {
   IntOrString max_surge = IntOrString::from_string("25%");
   IntOrString max_unavailable = IntOrString::from_string("25%");
+  bool operator==(const RollingUpdateDeployment&) const = default;
 };
 
 struct DeploymentSpec {
@@ -25,6 +26,7 @@ struct DeploymentSpec {
   std::int32_t revision_history_limit = 10;
   std::int32_t progress_deadline_seconds = 600;
   bool paused = false;
+  bool operator==(const DeploymentSpec&) const = default;
 };
 
 struct DeploymentStatus {

@@ -17,9 +17,27 @@ struct ReplicaSet;
 struct Deployment;
 struct PriorityClass;
 struct PodDisruptionBudget;
+struct Event;
+struct Lease;
+struct Endpoints;
+struct EndpointSlice;
+struct Job;
 
-enum class Kind : std::uint8_t { Node, Pod, Service, ReplicaSet, Deployment, PriorityClass, PodDisruptionBudget };
-inline constexpr std::size_t kKindCount = 7;
+enum class Kind : std::uint8_t {
+  Node,
+  Pod,
+  Service,
+  ReplicaSet,
+  Deployment,
+  PriorityClass,
+  PodDisruptionBudget,
+  Event,
+  Lease,
+  Endpoints,
+  EndpointSlice,
+  Job,
+};
+inline constexpr std::size_t kKindCount = 12;
 
 /// "Pod", "Deployment", ...
 std::string_view kind_name(Kind k);
@@ -39,6 +57,11 @@ template <> struct KindOf<ReplicaSet> { static constexpr Kind value = Kind::Repl
 template <> struct KindOf<Deployment> { static constexpr Kind value = Kind::Deployment; };
 template <> struct KindOf<PriorityClass> { static constexpr Kind value = Kind::PriorityClass; };
 template <> struct KindOf<PodDisruptionBudget> { static constexpr Kind value = Kind::PodDisruptionBudget; };
+template <> struct KindOf<Event> { static constexpr Kind value = Kind::Event; };
+template <> struct KindOf<Lease> { static constexpr Kind value = Kind::Lease; };
+template <> struct KindOf<Endpoints> { static constexpr Kind value = Kind::Endpoints; };
+template <> struct KindOf<EndpointSlice> { static constexpr Kind value = Kind::EndpointSlice; };
+template <> struct KindOf<Job> { static constexpr Kind value = Kind::Job; };
 
 template <class T> inline constexpr Kind kind_of = KindOf<T>::value;
 

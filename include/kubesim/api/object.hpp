@@ -5,7 +5,11 @@
 /// the edges.
 
 #include "kubesim/api/deployment.hpp"
+#include "kubesim/api/endpoints.hpp"
+#include "kubesim/api/event.hpp"
+#include "kubesim/api/job.hpp"
 #include "kubesim/api/kind.hpp"
+#include "kubesim/api/lease.hpp"
 #include "kubesim/api/node.hpp"
 #include "kubesim/api/pod.hpp"
 #include "kubesim/api/pod_disruption_budget.hpp"
@@ -18,7 +22,8 @@
 namespace kubesim::api {
 
 /// Alternatives are in Kind order, so `static_cast<Kind>(obj.index())` is the object's kind.
-using AnyObject = std::variant<Node, Pod, Service, ReplicaSet, Deployment, PriorityClass, PodDisruptionBudget>;
+using AnyObject = std::variant<Node, Pod, Service, ReplicaSet, Deployment, PriorityClass, PodDisruptionBudget, Event,
+                               Lease, Endpoints, EndpointSlice, Job>;
 
 inline Kind kind_of_object(const AnyObject& o) { return static_cast<Kind>(o.index()); }
 

@@ -81,6 +81,8 @@ struct ObjectMeta {
   std::vector<OwnerReference> owner_references;
   std::vector<std::string> finalizers;
 
+  bool operator==(const ObjectMeta&) const = default;
+
   /// The controlling owner (ownerReferences entry with controller: true), or nullptr.
   [[nodiscard]] const OwnerReference* controller_ref() const;
 };

@@ -148,6 +148,7 @@ struct Pod {
 struct PodTemplateSpec {
   ObjectMeta metadata;
   PodSpec spec;
+  bool operator==(const PodTemplateSpec&) const = default;
 };
 
 /// The pod's effective request for `resource` (component-helpers PodRequests, K8S-SEMANTICS §2.1):

@@ -19,6 +19,7 @@ struct PodDisruptionBudgetSpec {
   /// policy/v1: a missing or empty selector selects no pods... except empty `{}` which selects all.
   std::optional<LabelSelector> selector;
   std::string unhealthy_pod_eviction_policy;  // IfHealthyBudget (default) or AlwaysAllow
+  bool operator==(const PodDisruptionBudgetSpec&) const = default;
 };
 
 struct PodDisruptionBudgetStatus {

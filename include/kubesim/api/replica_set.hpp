@@ -12,6 +12,7 @@ struct ReplicaSetSpec {
   std::int32_t min_ready_seconds = 0;
   LabelSelector selector;
   PodTemplateSpec template_;
+  bool operator==(const ReplicaSetSpec&) const = default;
 };
 
 struct ReplicaSetStatus {

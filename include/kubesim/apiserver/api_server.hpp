@@ -20,6 +20,7 @@
 #include "kubesim/apiserver/api_server_config.hpp"
 #include "kubesim/apiserver/validation.hpp"
 #include "kubesim/base/rng.hpp"
+#include "kubesim/base/token_bucket.hpp"
 #include "kubesim/sim/signal.hpp"
 #include "kubesim/sim/simulation.hpp"
 #include "kubesim/store/object_store.hpp"
@@ -97,6 +98,11 @@ class ApiServer {
   /// Registers a client identity; the same name returns the same id.
   ClientId register_client(std::string_view name);
   [[nodiscard]] const std::string& client_name(ClientId id) const { return clients_[id]; }
+  /// Client-side throttling of an identity (client-go's QPS/burst, e.g. 20/30 for each controller of
+  /// kube-controller-manager): each request waits for a token before it travels to the server.
+  void set_rate_limit(ClientId id, double qps, std::int32_t burst);
+  /// Total time the identity's requests waited for its rate limiter.
+  [[nodiscard]] Duration throttled(ClientId id) const;
 
   // --- Writes (asynchronous; take effect after the verb's latency) ---------------------------------
 
@@ -185,6 +191,9 @@ class ApiServer {
   store::ObjectStore store_;
   base::Rng rng_;
   std::vector<std::string> clients_;
+  /// Per-client limiter (index = ClientId; unlimited unless set) and accumulated waiting.
+  std::vector<base::TokenBucket> limiters_;
+  std::vector<Duration> throttled_;
 
   std::vector<Request> requests_;
   std::vector<std::uint32_t> free_requests_;

@@ -25,6 +25,11 @@ struct FieldError {
 /// missing, Service targetPort = port, Node allocatable = capacity where missing, and so on.
 void apply_defaults(api::AnyObject& object);
 
+/// The job strategy's generated selector (pkg/registry/batch/job/strategy.go generateSelector): unless
+/// spec.manualSelector, the template gets the labels batch.kubernetes.io/controller-uid,
+/// batch.kubernetes.io/job-name, controller-uid and job-name, and the selector matches the first.
+void generate_job_selector(api::Job& job, const std::string& uid);
+
 /// Validates a defaulted object; an empty result means valid. Checks names (DNS-1123), required fields,
 /// non-negative quantities, requests ≤ limits, enum values, selector/template agreement, PDB
 /// minAvailable/maxUnavailable exclusivity, PriorityClass value range, and similar upstream rules.

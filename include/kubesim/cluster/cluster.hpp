@@ -12,6 +12,7 @@
 
 #include "kubesim/apiserver/api_server.hpp"
 #include "kubesim/cluster/history_log.hpp"
+#include "kubesim/controllers/controller_manager.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/node/node_agent.hpp"
@@ -20,6 +21,7 @@
 #include "kubesim/sim/simulation.hpp"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +47,8 @@ class Cluster {
   /// The run's summary (call after run()).
   [[nodiscard]] metrics::RunSummary summary() const;
   [[nodiscard]] const metrics::PodLifecycle& pods() const { return pods_; }
+  /// The API server, for reading the final state of objects (tests, outputs).
+  [[nodiscard]] const apiserver::ApiServer& api() const { return api_; }
   /// Problems the scenario's own requests ran into (for example an object the API server rejected at
   /// run time), as "t=…: …" lines, in the order they happened.
   [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }
@@ -69,9 +73,12 @@ class Cluster {
   apiserver::ApiServer api_;
   node::NodeAgent nodes_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
+  controllers::ControllerManager controllers_;
   client::Client scenario_client_;
   metrics::PodLifecycle pods_;
   std::vector<std::string> warnings_;
+  /// Kubernetes Events reported, by (type, reason).
+  std::map<std::pair<std::string, std::string>, std::uint64_t> k8s_events_;
 
   // Sequential creates of objects[] and timeline `create` actions.
   std::deque<api::AnyObject> create_queue_;

@@ -31,6 +31,13 @@ struct PodCounts {
   std::uint64_t deleted = 0;
 };
 
+/// How often components reported one (type, reason) Kubernetes Event (repeats counted in).
+struct EventReasonRow {
+  std::string type;
+  std::string reason;
+  std::uint64_t count = 0;
+};
+
 struct RunSummary {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -50,6 +57,8 @@ struct RunSummary {
   /// The store's last resourceVersion (number of writes).
   std::uint64_t store_revision = 0;
   std::vector<RequestCountRow> requests;
+  /// Kubernetes Events by (type, reason), sorted.
+  std::vector<EventReasonRow> k8s_events;
 };
 
 /// Counts and latency statistics from the pod records.

@@ -11,6 +11,7 @@
 #include "kubesim/base/diagnostic.hpp"
 #include "kubesim/base/distribution.hpp"
 #include "kubesim/base/time.hpp"
+#include "kubesim/controllers/controller_manager_config.hpp"
 #include "kubesim/node/kubelet_config.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 #include "kubesim/scheduler/scheduler_config.hpp"
@@ -56,6 +57,7 @@ struct ControlPlaneSpec {
   /// Scheduler profiles from `scheduler.configuration` / `configurationFile` (a KubeSchedulerConfiguration),
   /// as written: NOT merged with the defaults. Empty = the default profile only.
   std::vector<scheduler::ProfileConfig> profiles;
+  controllers::ControllerManagerConfig controller_manager;
 };
 
 /// Timeline action `create`: objects submitted through the API server at the entry's time.

@@ -43,6 +43,19 @@ enum class EventKind : std::uint16_t {
   PodArrival,
   // Scenario driver: reply to one of its sequential create requests (arg: reply slot).
   ScenarioReply,
+  // Controller manager: a shared informer's watch event (target: informer index, arg: delivery slot);
+  // the reply to a controller's request (target: controller index, arg: reply slot);
+  // a controller's work item finished or its work queue's delay timer fired (target: controller
+  // index, arg: in-flight slot or kQueueTimer); a controller's own periodic timer (target: controller
+  // index, arg: controller-defined).
+  ControllerWatch,
+  ControllerReply,
+  ControllerWake,
+  ControllerTimer,
+  // API server housekeeping: expire Events whose TTL has passed.
+  ApiEventTtl,
+  // Kubelet: renew the node Lease / compute node status (target: node index).
+  KubeletHeartbeat,
 };
 
 /// Name of the kind for traces and debugging.

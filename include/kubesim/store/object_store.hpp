@@ -51,6 +51,12 @@ struct ObjectRef {
                    api::kind_name(api::kind_of<T>));
     return std::static_pointer_cast<const T>(ptr);
   }
+  /// The object itself, without touching the reference count (for readers that do not keep it).
+  template <class T> [[nodiscard]] const T& get() const {
+    KUBESIM_ASSERT(kind == api::kind_of<T>, "ObjectRef holds a {}, not a {}", api::kind_name(kind),
+                   api::kind_name(api::kind_of<T>));
+    return *static_cast<const T*>(ptr.get());
+  }
   [[nodiscard]] const api::ObjectMeta& meta() const;
   explicit operator bool() const { return ptr != nullptr; }
 };

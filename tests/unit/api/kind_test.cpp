@@ -34,8 +34,13 @@ TEST_CASE("kind tables", "[api][kind]") {
       {Kind::Deployment, "Deployment", "apps/v1", true},
       {Kind::PriorityClass, "PriorityClass", "scheduling.k8s.io/v1", false},
       {Kind::PodDisruptionBudget, "PodDisruptionBudget", "policy/v1", true},
+      {Kind::Event, "Event", "v1", true},
+      {Kind::Lease, "Lease", "coordination.k8s.io/v1", true},
+      {Kind::Endpoints, "Endpoints", "v1", true},
+      {Kind::EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", true},
+      {Kind::Job, "Job", "batch/v1", true},
   };
-  STATIC_REQUIRE(kKindCount == 7);
+  STATIC_REQUIRE(kKindCount == 12);
   for (const Row& r : rows) {
     INFO(std::string(r.name));
     CHECK(kind_name(r.kind) == r.name);

@@ -691,8 +691,9 @@ apiVersion: v1
 kind: ConfigMap
 )");
   REQUIRE(errors.size() == 5);
-  CHECK(errors[0] == "m.yaml:2:7: error: unknown kind 'Deploymnet'; supported kinds are Node, Pod, Service, "
-                     "ReplicaSet, Deployment, PriorityClass, PodDisruptionBudget, List (did you mean 'Deployment'?)");
+  CHECK(errors[0] ==
+        "m.yaml:2:7: error: unknown kind 'Deploymnet'; supported kinds are Node, Pod, Service, "
+        "ReplicaSet, Deployment, Job, PriorityClass, PodDisruptionBudget, List (did you mean 'Deployment'?)");
   CHECK(
       errors[1] ==
       "m.yaml:5:13: error: unsupported apiVersion 'extensions/v1beta1' for kind Deployment (use apiVersion: apps/v1)");
@@ -700,7 +701,7 @@ kind: ConfigMap
   // A missing apiVersion does not keep the rest of the object from being checked.
   CHECK(errors[3] == "m.yaml:10:1: error: invalid Pod 'default/z': spec.containers: Required value");
   CHECK(errors[4] == "m.yaml:14:7: error: unknown kind 'ConfigMap'; supported kinds are Node, Pod, Service, "
-                     "ReplicaSet, Deployment, PriorityClass, PodDisruptionBudget, List");
+                     "ReplicaSet, Deployment, Job, PriorityClass, PodDisruptionBudget, List");
 }
 
 TEST_CASE("bad values are reported at the value", "[scenario]") {
