@@ -1,5 +1,6 @@
 #include "kubesim/controllers/controller_manager.hpp"
 
+#include "kubesim/controllers/job_controller.hpp"
 #include "kubesim/controllers/replica_set_controller.hpp"
 
 namespace kubesim::controllers {
@@ -14,6 +15,7 @@ ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer&
   };
   // Upstream starts controllers in map order; the order only decides controller indices here.
   add("replicaset", static_cast<ReplicaSetController*>(nullptr));
+  add("job", static_cast<JobController*>(nullptr));
 }
 
 ControllerManager::~ControllerManager() = default;

@@ -1,3 +1,4 @@
+#include "controller_manager_reader_internal.hpp"
 #include "distribution_reader_internal.hpp"
 #include "manifest_reader_internal.hpp"
 #include "scenario_reader_internal.hpp"
@@ -113,6 +114,9 @@ void read_control_plane(Reader& r, const Value& v, ControlPlaneSpec& out) {
   }
   if (std::optional<Value> sched = m.get("scheduler")) {
     read_scheduler(r, *sched, out);
+  }
+  if (std::optional<Value> cm = m.get("controllerManager")) {
+    read_controller_manager(r, *cm, out.controller_manager);
   }
   m.finish();
 }

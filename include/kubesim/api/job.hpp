@@ -45,6 +45,8 @@ struct JobStatus {
   std::int32_t succeeded = 0;
   std::int32_t failed = 0;
   std::int32_t ready = 0;
+  /// Indexed Jobs: the succeeded indexes as "1-3,5".
+  std::string completed_indexes;
   std::vector<JobCondition> conditions;
   bool operator==(const JobStatus&) const = default;
 
