@@ -1,5 +1,8 @@
 #include "kubesim/controllers/controller_manager.hpp"
 
+#include "kubesim/controllers/disruption_controller.hpp"
+#include "kubesim/controllers/endpoint_slice_controller.hpp"
+#include "kubesim/controllers/endpoints_controller.hpp"
 #include "kubesim/controllers/job_controller.hpp"
 #include "kubesim/controllers/replica_set_controller.hpp"
 
@@ -15,6 +18,9 @@ ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer&
   };
   // Upstream starts controllers in map order; the order only decides controller indices here.
   add("replicaset", static_cast<ReplicaSetController*>(nullptr));
+  add("endpointslice", static_cast<EndpointSliceController*>(nullptr));
+  add("endpoint", static_cast<EndpointsController*>(nullptr));
+  add("disruption", static_cast<DisruptionController*>(nullptr));
   add("job", static_cast<JobController*>(nullptr));
 }
 

@@ -6,8 +6,8 @@ namespace kubesim::controllers {
 
 const std::vector<std::string_view>& known_controllers() {
   static const std::vector<std::string_view> names = {
-      "deployment", "endpoint",      "endpointslice", "garbagecollector",
-      "job",        "nodelifecycle", "replicaset",    "taint-eviction-controller"};
+      "deployment", "disruption", "endpoint",   "endpointslice", "garbagecollector",
+      "job",        "nodelifecycle", "replicaset", "taint-eviction-controller"};
   return names;
 }
 

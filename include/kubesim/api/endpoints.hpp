@@ -36,6 +36,11 @@ struct EndpointSubset {
   bool operator==(const EndpointSubset&) const = default;
 };
 
+/// Set on an Endpoints object whose addresses were cut to 1,000 (the legacy API's capacity).
+inline constexpr std::string_view kAnnotationEndpointsOverCapacity = "endpoints.kubernetes.io/over-capacity";
+/// Set (empty value) on the Endpoints and EndpointSlices of a headless Service (clusterIP: None).
+inline constexpr std::string_view kLabelHeadlessService = "service.kubernetes.io/headless";
+
 struct Endpoints {
   ObjectMeta metadata;
   std::vector<EndpointSubset> subsets;
@@ -46,6 +51,8 @@ struct Endpoints {
 /// Label naming a slice's Service, and the label naming the controller that manages it.
 inline constexpr std::string_view kLabelServiceName = "kubernetes.io/service-name";
 inline constexpr std::string_view kLabelManagedBy = "endpointslice.kubernetes.io/managed-by";
+/// The managed-by value of the slices kube-controller-manager's EndpointSlice controller owns.
+inline constexpr std::string_view kEndpointSliceControllerName = "endpointslice-controller.k8s.io";
 
 struct EndpointConditions {
   std::optional<bool> ready;
