@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Runs kubesim's benchmarks against a build directory (normally build/bench, from `make bench`):
 #   1. the event-queue micro-benchmark (BUILD_DIR/benchmarks/event_queue_bench);
-#   2. the scale run `BUILD_DIR/kubesim run benchmarks/scale-5k-100k.yaml`, RUNS times, under
+#   2. the scheduling-throughput benchmark (BUILD_DIR/benchmarks/scheduler_throughput_bench);
+#   3. the scale run `BUILD_DIR/kubesim run benchmarks/scale-5k-100k.yaml`, RUNS times, under
 #      /usr/bin/time -v, reporting wall time, events/s, pods scheduled and peak RSS, with the median.
 #
-# usage: benchmarks/run.sh BUILD_DIR [--runs N] [--quick] [--scenario FILE] [--skip-queue] [--skip-scale]
+# usage: benchmarks/run.sh BUILD_DIR [--runs N] [--quick] [--scenario FILE] [--skip-queue] [--skip-sched] [--skip-scale]
 #   --runs N         scale runs (default 3; the median is reported)
-#   --quick          pass --quick to the event-queue bench (1M ops, 1 repetition)
+#   --quick          pass --quick to the event-queue and scheduler benches (fewer operations, 1 repetition)
 #   --scenario FILE  scale scenario (default benchmarks/scale-5k-100k.yaml)
 # EQ_BENCH_ARGS (environment) adds options to event_queue_bench, e.g. EQ_BENCH_ARGS="--sizes 1000,100000".
+# SCHED_BENCH_ARGS (environment) adds options to scheduler_throughput_bench, e.g. SCHED_BENCH_ARGS="--reps 5".
 # BENCH_METER (environment) forces how peak memory is measured: gnu-time, python-rusage or bash-time.
 #
 # Exit status: 0 when every program ran (a missed target is reported, not an error), 1 otherwise.
 set -euo pipefail
 
 usage() {
-  sed -n '7,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '8,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
@@ -29,6 +31,7 @@ shift
 runs=3
 quick=0
 skip_queue=0
+skip_sched=0
 skip_scale=0
 scenario="$here/scale-5k-100k.yaml"
 while [[ $# -gt 0 ]]; do
@@ -37,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --scenario) scenario="${2:?--scenario needs a value}"; shift 2 ;;
     --skip-queue) skip_queue=1; shift ;;
+    --skip-sched) skip_sched=1; shift ;;
     --skip-scale) skip_scale=1; shift ;;
     *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -69,6 +73,29 @@ if [[ $skip_queue -eq 0 ]]; then
   echo
   echo "== event queue: $bench ${eq_args[*]}"
   "$bench" "${eq_args[@]}"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if [[ $skip_sched -eq 0 ]]; then
+  bench="$build_dir/benchmarks/scheduler_throughput_bench"
+  if [[ ! -x "$bench" ]]; then
+    echo "run.sh: $bench not found (build the 'bench' preset first)" >&2
+    exit 1
+  fi
+  sched_args=()
+  if [[ $quick -eq 1 ]]; then
+    sched_args+=(--quick)
+  fi
+  # shellcheck disable=SC2206  # word splitting of the extra options is intended
+  sched_args+=(${SCHED_BENCH_ARGS:-})
+  echo
+  echo "== scheduler throughput: $bench ${sched_args[*]}  (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  # Exits 1 when a pod was left unscheduled: that fails run.sh (set -e), a missed target does not.
+  "$bench" "${sched_args[@]}" | tee "${TMPDIR:-/tmp}/kubesim-sched-bench.$$"
+  awk -v t=50000 '$3 == "median" { v = ($4 >= t) ? "met" : "MISSED";
+    printf "target: %s nodes x %s pods >= %d pods/s of scheduling: %s (median %s pods/s wall, %s pods/s CPU)\n", $1, $2, t, v, $4, $6 }' \
+    "${TMPDIR:-/tmp}/kubesim-sched-bench.$$"
+  rm -f "${TMPDIR:-/tmp}/kubesim-sched-bench.$$"
 fi
 
 # ---------------------------------------------------------------------------------------------

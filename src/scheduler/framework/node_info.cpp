@@ -3,6 +3,8 @@
 #include "kubesim/scheduler/framework/snapshot.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 namespace kubesim::scheduler {
 namespace {
@@ -22,6 +24,40 @@ void add_scalar(std::vector<std::pair<std::string, std::int64_t>>& scalars, cons
 std::int64_t non_zero(const api::ResourceList& requests, std::string_view name, std::int64_t dflt) {
   auto v = requests.get(name);
   return v ? *v : dflt;
+}
+
+// Calls f(name) for each distinct resource name in the requests of the pod's init containers and
+// containers and in its overhead, in increasing order (api::requested_resource_names without the
+// vector of strings). Each list is sorted, so this is a k-way merge: the smallest name greater than
+// the last one, found by scanning the (few) lists again.
+template <class F> void for_each_requested_resource(const api::PodSpec& spec, F&& f) {
+  std::optional<std::string_view> last;
+  for (;;) {
+    std::optional<std::string_view> next;
+    auto consider = [&](const api::ResourceList& list) {
+      for (const auto& [name, amount] : list) {
+        if (last && std::string_view(name) <= *last) {
+          continue;
+        }
+        if (!next || std::string_view(name) < *next) {
+          next = name;
+        }
+        break;  // sorted: the first name after `last` is the list's candidate
+      }
+    };
+    for (const api::Container& c : spec.init_containers) {
+      consider(c.resources.requests);
+    }
+    for (const api::Container& c : spec.containers) {
+      consider(c.resources.requests);
+    }
+    consider(spec.overhead);
+    if (!next) {
+      return;
+    }
+    f(*next);
+    last = next;
+  }
 }
 
 AffinityTerm make_term(const api::Pod& owner, const api::PodAffinityTerm& t) {
@@ -131,12 +167,21 @@ void Resource::subtract(const Resource& r) {
 PodInfo PodInfo::from(std::shared_ptr<const api::Pod> pod) {
   PodInfo info;
   const api::PodSpec& spec = pod->spec;
-  api::ResourceList effective;
-  for (const std::string& name : api::requested_resource_names(spec)) {
-    effective.set(name, api::pod_request(spec, name));
-  }
-  info.requests = Resource::from(effective);
-  info.requests.allowed_pod_number = 0;  // "pods" is not a per-pod request
+  // The effective request of every resource any container (or the overhead) names, as
+  // Resource::from(a ResourceList of api::pod_request per api::requested_resource_names) would give,
+  // but without building the name list and the list: this runs for every pod of every cycle.
+  for_each_requested_resource(spec, [&](std::string_view name) {
+    const std::int64_t amount = api::pod_request(spec, name);
+    if (name == api::kResourceCpu) {
+      info.requests.milli_cpu = amount;
+    } else if (name == api::kResourceMemory) {
+      info.requests.memory = amount;
+    } else if (name == api::kResourceEphemeralStorage) {
+      info.requests.ephemeral_storage = amount;
+    } else if (name != api::kResourcePods) {                          // "pods" is not a per-pod request
+      info.requests.scalars.emplace_back(std::string(name), amount);  // names come sorted
+    }
+  });
   // Non-zero requests: the same init/sidecar arithmetic, with the defaults applied per container.
   auto nz = [&](std::string_view resource, std::int64_t dflt) {
     std::int64_t regular = 0;
@@ -197,7 +242,9 @@ void NodeInfo::set_node(std::shared_ptr<const api::Node> n) {
                images.end());
 }
 
-void NodeInfo::add_pod(const PodInfo& p) {
+void NodeInfo::add_pod(const PodInfo& p) { add_pod(PodInfo(p)); }
+
+void NodeInfo::add_pod(PodInfo&& p) {
   requested.add(p.requests);
   non_zero_milli_cpu += p.non_zero_milli_cpu;
   non_zero_memory += p.non_zero_memory;
@@ -210,7 +257,7 @@ void NodeInfo::add_pod(const PodInfo& p) {
   for (HostPort& hp : host_ports_of(p.pod->spec)) {
     used_ports.push_back(std::move(hp));
   }
-  pods.push_back(p);
+  pods.push_back(std::move(p));
 }
 
 bool NodeInfo::remove_pod(const std::string& uid) {

@@ -24,7 +24,7 @@ std::string zone_key(const api::Node& node) {
 }
 
 NodeInfo* Snapshot::find(std::string_view name) const {
-  auto it = index_.find(std::string(name));
+  auto it = index_.find(name);
   return it == index_.end() ? nullptr : storage_[it->second].get();
 }
 
@@ -97,7 +97,7 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
 }
 
 void Snapshot::remove_node(std::string_view name) {
-  auto it = index_.find(std::string(name));
+  auto it = index_.find(name);
   if (it == index_.end()) {
     return;
   }

@@ -59,4 +59,18 @@ std::int64_t ImageLocality::score(const CycleState& /*state*/, const PodInfo& po
   return calculate_priority(sum, static_cast<std::int64_t>(spec.init_containers.size() + spec.containers.size()));
 }
 
+void ImageLocality::score_nodes(const CycleState& /*state*/, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                                std::span<std::int64_t> scores) {
+  const api::PodSpec& spec = pod.get().spec;
+  const auto num_containers = static_cast<std::int64_t>(spec.init_containers.size() + spec.containers.size());
+  // sum_image_scores is 0 on a node without images.
+  const std::int64_t without_images = calculate_priority(0, num_containers);
+  const Snapshot& snapshot = handle_.snapshot();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeInfo& node = *nodes[i];
+    scores[i] = node.images.empty() ? without_images
+                                    : calculate_priority(sum_image_scores(node, spec, snapshot), num_containers);
+  }
+}
+
 }  // namespace kubesim::scheduler

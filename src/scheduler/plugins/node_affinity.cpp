@@ -289,6 +289,19 @@ std::int64_t NodeAffinity::score(const CycleState& state, const PodInfo& pod, co
   return count;
 }
 
+void NodeAffinity::score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                               std::span<std::int64_t> scores) {
+  const auto* s = state.read<PreScoreState>(kPreScoreStateKey);
+  if (s == nullptr) {
+    ScorePlugin::score_nodes(state, pod, nodes, scores);  // the fallback recomputes the pod's terms
+    return;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const api::Node& node = *nodes[i]->node;
+    scores[i] = sum_matching(added_pref_terms_, node) + sum_matching(s->preferred, node);
+  }
+}
+
 void NodeAffinity::normalize_score(const CycleState& /*state*/, const PodInfo& /*pod*/,
                                    std::span<std::int64_t> scores) {
   default_normalize_score(kMaxNodeScore, false, scores);

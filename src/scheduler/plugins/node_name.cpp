@@ -20,4 +20,8 @@ Status NodeName::filter(const CycleState& /*state*/, const PodInfo& pod, const N
   return {Code::UnschedulableAndUnresolvable, std::string(kErrReason)};
 }
 
+FilterShortcut NodeName::filter_shortcut(const CycleState& /*state*/, const PodInfo& pod) const {
+  return pod.get().spec.node_name.empty() ? FilterShortcut{FilterShortcut::Kind::PassAll, nullptr} : FilterShortcut{};
+}
+
 }  // namespace kubesim::scheduler

@@ -72,7 +72,19 @@ NodeResourcesBalancedAllocation::NodeResourcesBalancedAllocation()
     : NodeResourcesBalancedAllocation(NodeResourcesBalancedAllocationArgs{}) {}
 
 NodeResourcesBalancedAllocation::NodeResourcesBalancedAllocation(NodeResourcesBalancedAllocationArgs args)
-    : args_(std::move(args)) {}
+    : args_(std::move(args)) {
+  for (const ResourceSpec& r : args_.resources) {
+    ResourceKind kind = ResourceKind::Other;
+    if (r.name == api::kResourceCpu) {
+      kind = ResourceKind::Cpu;
+    } else if (r.name == api::kResourceMemory) {
+      kind = ResourceKind::Memory;
+    } else if (r.name == api::kResourceEphemeralStorage) {
+      kind = ResourceKind::EphemeralStorage;
+    }
+    scored_.push_back({kind, is_scalar_resource(r.name)});
+  }
+}
 
 std::vector<std::int64_t> NodeResourcesBalancedAllocation::pod_requests(const PodInfo& pod) const {
   std::vector<std::int64_t> out;
@@ -98,34 +110,65 @@ std::int64_t NodeResourcesBalancedAllocation::score(const CycleState& state, con
   return score_with(pod_requests(pod), node);
 }
 
-std::int64_t NodeResourcesBalancedAllocation::score_with(const std::vector<std::int64_t>& pod_requests,
+void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const PodInfo& pod,
+                                                  std::span<const NodeInfo* const> nodes,
+                                                  std::span<std::int64_t> scores) {
+  std::vector<std::int64_t> recomputed;
+  std::span<const std::int64_t> requests;
+  if (const auto* s = state.read<PreScoreState>(kPreScoreStateKey)) {
+    requests = s->pod_requests;
+  } else {
+    recomputed = pod_requests(pod);
+    requests = recomputed;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    scores[i] = score_with(requests, *nodes[i]);
+  }
+}
+
+std::int64_t NodeResourcesBalancedAllocation::score_with(std::span<const std::int64_t> pod_requests,
                                                          const NodeInfo& node) const {
-  // Per node per pod: reuse the scratch buffers instead of allocating (this runs ~500 times a cycle).
-  const std::size_t n = args_.resources.size();
-  requested_scratch_.assign(n, 0);
-  allocatable_scratch_.assign(n, 0);
+  // Per node per pod: stack buffers for the usual handful of resources, so that nothing is allocated.
+  const std::size_t n = scored_.size();
+  std::array<std::int64_t, kInlineResources> requested_buf{};
+  std::array<std::int64_t, kInlineResources> allocatable_buf{};
+  std::span<std::int64_t> requested(requested_buf.data(), std::min(n, kInlineResources));
+  std::span<std::int64_t> allocatable(allocatable_buf.data(), std::min(n, kInlineResources));
+  if (n > kInlineResources) {
+    requested_scratch_.assign(n, 0);
+    allocatable_scratch_.assign(n, 0);
+    requested = requested_scratch_;
+    allocatable = allocatable_scratch_;
+  }
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& name = args_.resources[i].name;
+    const ScoredResource& r = scored_[i];
     const std::int64_t pod_req = pod_requests[i];
-    if (pod_req == 0 && is_scalar_resource(name)) {
+    if (pod_req == 0 && r.is_scalar) {
       continue;
     }
     // useRequested: the node's actual requests, not NonZeroRequested.
-    if (name == api::kResourceCpu) {
-      allocatable_scratch_[i] = node.allocatable.milli_cpu;
-      requested_scratch_[i] = node.requested.milli_cpu + pod_req;
-    } else if (name == api::kResourceMemory) {
-      allocatable_scratch_[i] = node.allocatable.memory;
-      requested_scratch_[i] = node.requested.memory + pod_req;
-    } else if (name == api::kResourceEphemeralStorage) {
-      allocatable_scratch_[i] = node.allocatable.ephemeral_storage;
-      requested_scratch_[i] = node.requested.ephemeral_storage + pod_req;
-    } else if (has_scalar(node.allocatable, name)) {
-      allocatable_scratch_[i] = node.allocatable.scalar(name);
-      requested_scratch_[i] = node.requested.scalar(name) + pod_req;
+    switch (r.kind) {
+    case ResourceKind::Cpu:
+      allocatable[i] = node.allocatable.milli_cpu;
+      requested[i] = node.requested.milli_cpu + pod_req;
+      break;
+    case ResourceKind::Memory:
+      allocatable[i] = node.allocatable.memory;
+      requested[i] = node.requested.memory + pod_req;
+      break;
+    case ResourceKind::EphemeralStorage:
+      allocatable[i] = node.allocatable.ephemeral_storage;
+      requested[i] = node.requested.ephemeral_storage + pod_req;
+      break;
+    case ResourceKind::Other:
+      if (const std::string& name = args_.resources[i].name; has_scalar(node.allocatable, name)) {
+        allocatable[i] = node.allocatable.scalar(name);
+        requested[i] = node.requested.scalar(name) + pod_req;
+      }
+      break;
     }
   }
-  return balanced_score(requested_scratch_, allocatable_scratch_);
+  return balanced_score(requested, allocatable);
 }
 
 std::int64_t NodeResourcesBalancedAllocation::balanced_score(std::span<const std::int64_t> requested,

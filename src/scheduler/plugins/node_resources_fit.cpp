@@ -155,6 +155,17 @@ base::Expected<std::unique_ptr<Plugin>, std::string> NodeResourcesFit::create(co
 NodeResourcesFit::NodeResourcesFit() : NodeResourcesFit(NodeResourcesFitArgs{}) {}
 
 NodeResourcesFit::NodeResourcesFit(NodeResourcesFitArgs args) : args_(std::move(args)) {
+  for (const ResourceSpec& r : args_.resources) {
+    ResourceKind kind = ResourceKind::Other;
+    if (r.name == api::kResourceCpu) {
+      kind = ResourceKind::Cpu;
+    } else if (r.name == api::kResourceMemory) {
+      kind = ResourceKind::Memory;
+    } else if (r.name == api::kResourceEphemeralStorage) {
+      kind = ResourceKind::EphemeralStorage;
+    }
+    scored_.push_back({kind, is_scalar_resource(r.name)});
+  }
   // MaxCustomPriorityScore (10) may differ from MaxNodeScore (100): scale the shape's scores.
   for (const UtilizationShapePoint& p : args_.shape) {
     scaled_shape_.push_back(
@@ -165,6 +176,19 @@ NodeResourcesFit::NodeResourcesFit(NodeResourcesFitArgs args) : args_(std::move(
 Status NodeResourcesFit::pre_filter(CycleState& /*state*/, const PodInfo& /*pod*/) { return Status::success(); }
 
 Status NodeResourcesFit::filter(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
+  // The common case first: no scalar requests and room for everything. It decides exactly what the
+  // general code below decides, without building the reasons list.
+  if (pod.requests.scalars.empty()) {
+    const Resource& req = pod.requests;
+    const Resource& alloc = node.allocatable;
+    const Resource& used = node.requested;
+    if (node.pod_count() + 1 <= alloc.allowed_pod_number &&
+        (req.milli_cpu <= 0 || req.milli_cpu <= alloc.milli_cpu - used.milli_cpu) &&
+        (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
+        (req.ephemeral_storage <= 0 || req.ephemeral_storage <= alloc.ephemeral_storage - used.ephemeral_storage)) {
+      return Status::success();
+    }
+  }
   std::vector<std::string> reasons;
   if (node.pod_count() + 1 > node.allocatable.allowed_pod_number) {
     reasons.emplace_back("Too many pods");
@@ -235,42 +259,65 @@ std::int64_t NodeResourcesFit::score(const CycleState& state, const PodInfo& pod
   return score_with(pod_requests(pod), node);
 }
 
-std::int64_t NodeResourcesFit::score_with(const std::vector<std::int64_t>& pod_requests, const NodeInfo& node) const {
+void NodeResourcesFit::score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                                   std::span<std::int64_t> scores) {
+  std::vector<std::int64_t> recomputed;
+  std::span<const std::int64_t> requests;
+  if (const auto* s = state.read<PreScoreState>(kPreScoreStateKey)) {
+    requests = s->pod_requests;
+  } else {
+    recomputed = pod_requests(pod);
+    requests = recomputed;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    scores[i] = score_with(requests, *nodes[i]);
+  }
+}
+
+std::int64_t NodeResourcesFit::score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const {
   std::int64_t node_score = 0;
   std::int64_t weight_sum = 0;
   for (std::size_t i = 0; i < args_.resources.size(); ++i) {
-    const std::string& name = args_.resources[i].name;
+    const ScoredResource& r = scored_[i];
     const std::int64_t weight = args_.resources[i].weight;
     const std::int64_t pod_req = pod_requests[i];
     // resourceAllocationScorer.calculateResourceAllocatableRequest.
-    if (pod_req == 0 && is_scalar_resource(name)) {
+    if (pod_req == 0 && r.is_scalar) {
       continue;  // a scalar resource the pod does not request is not scored
     }
     std::int64_t alloc = 0;
     std::int64_t req = 0;
-    if (name == api::kResourceCpu) {
+    switch (r.kind) {
+    case ResourceKind::Cpu:
       alloc = node.allocatable.milli_cpu;
       req = node.non_zero_milli_cpu + pod_req;
-    } else if (name == api::kResourceMemory) {
+      break;
+    case ResourceKind::Memory:
       alloc = node.allocatable.memory;
       req = node.non_zero_memory + pod_req;
-    } else if (name == api::kResourceEphemeralStorage) {
+      break;
+    case ResourceKind::EphemeralStorage:
       alloc = node.allocatable.ephemeral_storage;
       req = node.requested.ephemeral_storage + pod_req;
-    } else if (has_scalar(node.allocatable, name)) {
-      alloc = node.allocatable.scalar(name);
-      req = node.requested.scalar(name) + pod_req;
+      break;
+    case ResourceKind::Other:
+      if (const std::string& name = args_.resources[i].name; has_scalar(node.allocatable, name)) {
+        alloc = node.allocatable.scalar(name);
+        req = node.requested.scalar(name) + pod_req;
+      }
+      break;
     }
     if (alloc == 0) {
       continue;
     }
     switch (args_.scoring_strategy) {
+    // least_requested_score and most_requested_score (alloc != 0 here), dividing through the cache.
     case ScoringStrategyType::LeastAllocated:
-      node_score += least_requested_score(req, alloc) * weight;
+      node_score += (req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc)) * weight;
       weight_sum += weight;
       break;
     case ScoringStrategyType::MostAllocated:
-      node_score += most_requested_score(req, alloc) * weight;
+      node_score += quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc) * weight;
       weight_sum += weight;
       break;
     case ScoringStrategyType::RequestedToCapacityRatio: {
@@ -291,7 +338,29 @@ std::int64_t NodeResourcesFit::score_with(const std::vector<std::int64_t>& pod_r
   if (args_.scoring_strategy == ScoringStrategyType::RequestedToCapacityRatio) {
     return static_cast<std::int64_t>(std::round(static_cast<double>(node_score) / static_cast<double>(weight_sum)));
   }
-  return node_score / weight_sum;
+  return quotient_cache_.quotient(node_score, weight_sum);
+}
+
+std::int64_t NodeResourcesFit::QuotientCache::quotient(std::int64_t num, std::int64_t den) {
+  constexpr std::int64_t kExactDoubleLimit = std::int64_t{1} << 53;
+  if (num < 0 || den <= 0 || den >= kExactDoubleLimit || num > den * kMaxNodeScore) [[unlikely]] {
+    return num / den;
+  }
+  // A multiplicative hash: capacities are often multiples of large powers of two (32Gi).
+  Entry& e = entries_[(static_cast<std::uint64_t>(den) * 0x9E3779B97F4A7C15ULL) >> (64 - kEntriesLog2)];
+  if (e.den != den) {
+    e.den = den;
+    e.inverse = 1.0 / static_cast<double>(den);
+  }
+  // The estimate is within 1e-13 of num / den (three roundings of 2^-53 on a quotient <= 100), so one
+  // correction step makes it the exact truncated quotient.
+  auto q = static_cast<std::int64_t>(static_cast<double>(num) * e.inverse);
+  if (q * den > num) {
+    --q;
+  } else if ((q + 1) * den <= num) {
+    ++q;
+  }
+  return q;
 }
 
 std::int64_t NodeResourcesFit::least_requested_score(std::int64_t requested, std::int64_t capacity) {

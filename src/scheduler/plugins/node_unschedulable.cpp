@@ -24,4 +24,8 @@ Status NodeUnschedulable::filter(const CycleState& /*state*/, const PodInfo& pod
   return {Code::UnschedulableAndUnresolvable, std::string(kErrReasonUnschedulable)};
 }
 
+FilterShortcut NodeUnschedulable::filter_shortcut(const CycleState& /*state*/, const PodInfo& /*pod*/) const {
+  return {FilterShortcut::Kind::PassUnlessFlag, &NodeInfo::unschedulable};
+}
+
 }  // namespace kubesim::scheduler

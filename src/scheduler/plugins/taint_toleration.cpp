@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace kubesim::scheduler {
 namespace {
 
@@ -84,9 +86,31 @@ std::int64_t TaintToleration::score(const CycleState& state, const PodInfo& pod,
                                               prefer_no_schedule_tolerations(pod.get().spec.tolerations));
 }
 
+void TaintToleration::score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                                  std::span<std::int64_t> scores) {
+  const auto* s = state.read<PreScoreState>(kPreScoreStateKey);
+  std::optional<std::vector<api::Toleration>> recomputed;  // only when PreScore did not run
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeInfo& node = *nodes[i];
+    if (!node.has_taints) {
+      scores[i] = 0;
+      continue;
+    }
+    if (s == nullptr && !recomputed) {
+      recomputed = prefer_no_schedule_tolerations(pod.get().spec.tolerations);
+    }
+    scores[i] = count_intolerable_prefer_no_schedule(node.node->spec.taints,
+                                                     s != nullptr ? s->tolerations_prefer_no_schedule : *recomputed);
+  }
+}
+
 void TaintToleration::normalize_score(const CycleState& /*state*/, const PodInfo& /*pod*/,
                                       std::span<std::int64_t> scores) {
   default_normalize_score(kMaxNodeScore, true, scores);
+}
+
+FilterShortcut TaintToleration::filter_shortcut(const CycleState& /*state*/, const PodInfo& /*pod*/) const {
+  return {FilterShortcut::Kind::PassUnlessFlag, &NodeInfo::has_taints};
 }
 
 }  // namespace kubesim::scheduler

@@ -71,6 +71,14 @@ std::vector<std::int64_t> scores(const PodInfo& pod, const std::vector<std::vect
     REQUIRE(n != nullptr);
     out.push_back(plugin->score(state, pod, *n));
   }
+  // The Framework scores through score_nodes: it must agree with score() node by node.
+  std::vector<const NodeInfo*> ptrs;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    ptrs.push_back(handle.snapshot().find("machine" + std::to_string(i + 1)));
+  }
+  std::vector<std::int64_t> batch(ptrs.size());
+  plugin->score_nodes(state, pod, ptrs, batch);
+  CHECK(batch == out);
   return out;
 }
 

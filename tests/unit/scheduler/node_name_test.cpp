@@ -42,3 +42,12 @@ TEST_CASE("NodeName::create takes no args", "[scheduler]") {
   CHECK(ok.value()->name() == "NodeName");
   CHECK_FALSE(NodeName::create(PluginArgs{NodeResourcesFitArgs{}}, handle).has_value());
 }
+
+// The Framework drops NodeName for pods without nodeName (FilterShortcut::PassAll).
+TEST_CASE("NodeName's filter shortcut: pods without nodeName pass everywhere", "[scheduler]") {
+  NodeName plugin;
+  CycleState state;
+  CHECK(plugin.filter_shortcut(state, pod_on("")).kind == FilterShortcut::Kind::PassAll);
+  CHECK(plugin.filter(state, pod_on(""), node_info("any")).is_success());
+  CHECK(plugin.filter_shortcut(state, pod_on("node-a")).kind == FilterShortcut::Kind::Call);
+}

@@ -44,6 +44,12 @@ std::int64_t score_of(NodeResourcesBalancedAllocation& plugin, const PodInfo& po
   const std::int64_t s = plugin.score(state, pod, node);
   CycleState empty;
   CHECK(plugin.score(empty, pod, node) == s);
+  // The Framework scores through score_nodes, with and without PreScore's state.
+  std::int64_t batch[1] = {-1};
+  plugin.score_nodes(state, pod, nodes, batch);
+  CHECK(batch[0] == s);
+  plugin.score_nodes(empty, pod, nodes, batch);
+  CHECK(batch[0] == s);
   return s;
 }
 

@@ -365,3 +365,78 @@ TEST_CASE("NodeResourcesFit::create defaults and validates its args", "[schedule
   rtcr.shape.clear();
   CHECK(NodeResourcesFit::create(PluginArgs{rtcr}, handle).has_value());
 }
+
+// score_nodes (the Framework's per-cycle call) must give exactly what score() gives node by node; its
+// divisions go through a reciprocal cache, so this compares against the plain integer formula too, over
+// capacities from milli-CPU to terabytes and every utilization.
+TEST_CASE("score_nodes equals score and the exact integer formula", "[scheduler]") {
+  base::Rng rng(7);
+  for (ScoringStrategyType strategy : {ScoringStrategyType::LeastAllocated, ScoringStrategyType::MostAllocated}) {
+    NodeResourcesFitArgs args;
+    args.scoring_strategy = strategy;
+    args.resources = {{"cpu", 1}, {"memory", 3}};
+    NodeResourcesFit plugin(args);
+    for (int round = 0; round < 20; ++round) {
+      const std::int64_t pod_cpu = rng.uniform_int(0, 4000);
+      const std::int64_t pod_mem = rng.uniform_int(0, 64) * kGi + rng.uniform_int(0, kGi);
+      PodInfo pod = pod_with({container(pod_cpu, pod_mem)});
+      std::vector<NodeInfo> nodes;
+      for (int i = 0; i < 200; ++i) {
+        const std::int64_t cpu = rng.uniform_int(1, 8) * 1000 * (i % 3 == 0 ? 1 : rng.uniform_int(1, 64));
+        const std::int64_t mem =
+            i % 5 == 0 ? (std::int64_t{1} << rng.uniform_int(20, 42)) : rng.uniform_int(1, 1LL << 41);
+        NodeInfo n = node_with(cpu, mem);
+        n.non_zero_milli_cpu = rng.uniform_int(0, cpu + cpu / 4);
+        n.non_zero_memory = rng.uniform_int(0, mem + mem / 4);
+        nodes.push_back(std::move(n));
+      }
+      std::vector<const NodeInfo*> ptrs;
+      for (const NodeInfo& n : nodes) {
+        ptrs.push_back(&n);
+      }
+      CycleState state;
+      REQUIRE(plugin.pre_score(state, pod, ptrs).is_success());
+      std::vector<std::int64_t> batch(nodes.size());
+      plugin.score_nodes(state, pod, ptrs, batch);
+      for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const NodeInfo& n = nodes[i];
+        const std::int64_t cpu_req = n.non_zero_milli_cpu + pod.non_zero_milli_cpu;
+        const std::int64_t mem_req = n.non_zero_memory + pod.non_zero_memory;
+        auto one = [&](std::int64_t req, std::int64_t alloc) {
+          return strategy == ScoringStrategyType::LeastAllocated ? NodeResourcesFit::least_requested_score(req, alloc)
+                                                                 : NodeResourcesFit::most_requested_score(req, alloc);
+        };
+        const std::int64_t want = (one(cpu_req, n.allocatable.milli_cpu) + 3 * one(mem_req, n.allocatable.memory)) / 4;
+        CHECK(batch[i] == want);
+        CHECK(plugin.score(state, pod, n) == want);
+      }
+    }
+  }
+}
+
+// PodInfo::from computes the effective requests without api::requested_resource_names; they must be
+// what api::pod_request gives for every named resource.
+TEST_CASE("PodInfo requests match api::pod_request for every resource", "[scheduler]") {
+  auto p = std::make_shared<api::Pod>();
+  api::Container init = request({{"cpu", 300}, {"example.com/gpu", 1}, {"memory", 5 * kMi}});
+  api::Container sidecar = request({{"cpu", 50}, {"hugepages-2Mi", 4 * kMi}});
+  sidecar.restart_policy = "Always";
+  p->spec.init_containers = {init, sidecar};
+  p->spec.containers = {request({{"cpu", 100}, {"memory", kGi}}), request({{"ephemeral-storage", kGi}, {"pods", 3}}),
+                        request({{"example.com/gpu", 2}, {"example.com/fpga", 0}})};
+  p->spec.overhead.set("cpu", 10);
+  p->spec.overhead.set("zzz.io/x", 7);
+  PodInfo info = PodInfo::from(p);
+  CHECK(info.requests.milli_cpu == api::pod_request(p->spec, "cpu"));
+  CHECK(info.requests.memory == api::pod_request(p->spec, "memory"));
+  CHECK(info.requests.ephemeral_storage == api::pod_request(p->spec, "ephemeral-storage"));
+  CHECK(info.requests.allowed_pod_number == 0);
+  std::vector<std::pair<std::string, std::int64_t>> want;
+  for (const std::string& name : api::requested_resource_names(p->spec)) {
+    if (name != "cpu" && name != "memory" && name != "ephemeral-storage" && name != "pods") {
+      want.emplace_back(name, api::pod_request(p->spec, name));
+    }
+  }
+  CHECK(info.requests.scalars == want);
+  CHECK(want.size() == 4);  // example.com/fpga (an explicit 0), example.com/gpu, hugepages-2Mi, zzz.io/x
+}

@@ -59,3 +59,18 @@ TEST_CASE("NodeUnschedulable::create takes no args", "[scheduler]") {
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error() == "plugin NodeUnschedulable takes no arguments");
 }
+
+// The Framework skips the call on schedulable nodes (FilterShortcut): filter() must pass them.
+TEST_CASE("NodeUnschedulable's filter shortcut: schedulable nodes pass", "[scheduler]") {
+  NodeUnschedulable plugin;
+  CycleState state;
+  PodInfo pod = pod_with({});
+  FilterShortcut shortcut = plugin.filter_shortcut(state, pod);
+  REQUIRE(shortcut.kind == FilterShortcut::Kind::PassUnlessFlag);
+  NodeInfo open = node_info(false);
+  NodeInfo cordoned = node_info(true);
+  CHECK_FALSE(open.*shortcut.unless);
+  CHECK(plugin.filter(state, pod, open).is_success());
+  CHECK(cordoned.*shortcut.unless);
+  CHECK_FALSE(plugin.filter(state, pod, cordoned).is_success());
+}

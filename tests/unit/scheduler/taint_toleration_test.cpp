@@ -44,6 +44,13 @@ std::vector<std::int64_t> scores(const PodInfo& pod, const std::vector<NodeInfo>
   for (const NodeInfo& n : nodes) {
     out.push_back(plugin.score(state, pod, n));
   }
+  // The Framework scores through score_nodes, with and without PreScore's state.
+  std::vector<std::int64_t> batch(nodes.size(), -1);
+  plugin.score_nodes(state, pod, ptrs, batch);
+  CHECK(batch == out);
+  CycleState empty;
+  plugin.score_nodes(empty, pod, ptrs, batch);
+  CHECK(batch == out);
   REQUIRE(plugin.has_normalize());
   plugin.normalize_score(state, pod, out);
   return out;
@@ -145,4 +152,19 @@ TEST_CASE("TaintToleration::create takes no args", "[scheduler]") {
   REQUIRE(ok.has_value());
   CHECK(ok.value()->name() == "TaintToleration");
   CHECK_FALSE(TaintToleration::create(PluginArgs{NodeAffinityArgs{}}, handle).has_value());
+}
+
+// The Framework skips the call on nodes without taints (FilterShortcut): filter() must pass them.
+TEST_CASE("TaintToleration's filter shortcut: nodes without taints pass", "[scheduler]") {
+  TaintToleration plugin;
+  CycleState state;
+  PodInfo pod = pod_with({});
+  FilterShortcut shortcut = plugin.filter_shortcut(state, pod);
+  REQUIRE(shortcut.kind == FilterShortcut::Kind::PassUnlessFlag);
+  NodeInfo clean = node_with("a", {});
+  NodeInfo tainted = node_with("b", {{"k", "v", TaintEffect::NoSchedule, {}}});
+  CHECK_FALSE(clean.*shortcut.unless);
+  CHECK(plugin.filter(state, pod, clean).is_success());
+  CHECK(tainted.*shortcut.unless);
+  CHECK_FALSE(plugin.filter(state, pod, tainted).is_success());
 }

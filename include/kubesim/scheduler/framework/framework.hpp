@@ -207,7 +207,11 @@ class Framework {
   std::vector<BindPlugin*> bind_;
   // Per cycle: the Filter plugins and Score plugins whose PreFilter/PreScore did not return Skip,
   // computed once so that the per-node loops do no lookups.
-  std::vector<FilterPlugin*> active_filters_;
+  struct ActiveFilter {
+    FilterPlugin* plugin;
+    bool NodeInfo::*unless;  // FilterShortcut::PassUnlessFlag: call only when node.*unless is true
+  };
+  std::vector<ActiveFilter> active_filters_;
   std::vector<WeightedScore> active_scores_;
   std::vector<const Plugin*> skipped_;
   std::vector<std::int64_t> scratch_;

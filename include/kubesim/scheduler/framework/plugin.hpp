@@ -55,11 +55,28 @@ class PreFilterPlugin : public virtual Plugin {
   virtual Status pre_filter(CycleState& state, const PodInfo& pod) = 0;
 };
 
+/// When the Framework may leave a Filter plugin's filter() uncalled because it is known to return
+/// Success (a kubesim optimization with no upstream counterpart; no decision changes): on every node
+/// for this pod (PassAll), or on every node whose NodeInfo flag `unless` is false (PassUnlessFlag, for
+/// plugins that look at nothing else first, such as NodeUnschedulable with NodeInfo::unschedulable).
+/// The Framework then tests the flag itself instead of making a virtual call per node.
+struct FilterShortcut {
+  enum class Kind : std::uint8_t { Call, PassAll, PassUnlessFlag };
+  Kind kind = Kind::Call;
+  bool NodeInfo::*unless = nullptr;  // PassUnlessFlag only
+};
+
 /// Filter: may the pod run on this node? Returns Success, Unschedulable or
 /// UnschedulableAndUnresolvable with reasons such as "Insufficient cpu".
 class FilterPlugin : public virtual Plugin {
  public:
   virtual Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
+  /// Asked once per cycle, after PreFilter (so `state` holds what PreFilter wrote). The answer must
+  /// hold for every node filter() may be called with in this cycle, copies included. The default,
+  /// Call, always calls filter().
+  [[nodiscard]] virtual FilterShortcut filter_shortcut(const CycleState& /*state*/, const PodInfo& /*pod*/) const {
+    return {};
+  }
 };
 
 /// The filter outcome of every node that was tried, for PostFilter (upstream NodeToStatusMap).
@@ -93,6 +110,16 @@ class PreScorePlugin : public virtual Plugin {
 class ScorePlugin : public virtual Plugin {
  public:
   virtual std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
+  /// Raw scores of every node: `scores[i]` = score(state, pod, *nodes[i]) (the spans have the same
+  /// size). The Framework calls this once per plugin per cycle. The default loops over score();
+  /// plugins on the default profile's hot path override it to read their CycleState once and score
+  /// without a virtual call per node. An override must give exactly what score() gives.
+  virtual void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                           std::span<std::int64_t> scores) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      scores[i] = score(state, pod, *nodes[i]);
+    }
+  }
   [[nodiscard]] virtual bool has_normalize() const { return false; }
   virtual void normalize_score(const CycleState& /*state*/, const PodInfo& /*pod*/,
                                std::span<std::int64_t> /*scores*/) {}

@@ -11,6 +11,7 @@
 #include "kubesim/scheduler/framework/node_info.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -52,8 +53,14 @@ class Snapshot {
   void add_to_zone(NodeInfo* n);
   void remove_from_zone(NodeInfo* n);
 
-  std::vector<std::unique_ptr<NodeInfo>> storage_;      // insertion order; pointers stay valid
-  std::unordered_map<std::string, std::size_t> index_;  // name → storage_ index; lookup only
+  std::vector<std::unique_ptr<NodeInfo>> storage_;  // insertion order; pointers stay valid
+  // Transparent hashing: find() looks names up by string_view without building a std::string (the
+  // scheduler does it at least once per pod per cycle).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;  // name → storage_ index
   std::vector<NodeInfo*> order_;
   // The node tree: zone keys in first-seen order and each zone's nodes in insertion order.
   std::vector<std::string> zones_;

@@ -19,6 +19,7 @@
 #include "kubesim/scheduler/framework/framework.hpp"
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,10 @@ class ImageLocality final : public ScorePlugin {
 
   [[nodiscard]] std::string_view name() const override { return kName; }
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// score() for every node; nodes without images all get calculate_priority(0, containers), computed
+  /// once.
+  void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                   std::span<std::int64_t> scores) override;
 
   /// Upstream sumImageScores: the spread-scaled sizes of the pod's images present on `node`.
   static std::int64_t sum_image_scores(const NodeInfo& node, const api::PodSpec& spec, const Snapshot& snapshot);

@@ -57,6 +57,9 @@ class NodeAffinity final : public PreFilterPlugin, public FilterPlugin, public P
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// score() for every node, reading PreScore's state once.
+  void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                   std::span<std::int64_t> scores) override;
   [[nodiscard]] bool has_normalize() const override { return true; }
   void normalize_score(const CycleState& state, const PodInfo& pod, std::span<std::int64_t> scores) override;
 

@@ -29,6 +29,8 @@ class NodeName final : public FilterPlugin {
 
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// PassAll when the pod names no node.
+  [[nodiscard]] FilterShortcut filter_shortcut(const CycleState& state, const PodInfo& pod) const override;
 };
 
 }  // namespace kubesim::scheduler

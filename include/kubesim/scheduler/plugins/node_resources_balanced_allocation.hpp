@@ -21,6 +21,7 @@
 #include "kubesim/base/expected.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,6 +50,9 @@ class NodeResourcesBalancedAllocation final : public PreScorePlugin, public Scor
   /// Computes the pod's actual request per configured resource; never Skip (v1.28–v1.32).
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// score() for every node, reading PreScore's state once.
+  void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                   std::span<std::int64_t> scores) override;
 
   /// Upstream balancedResourceScorer over (requested, allocatable) pairs; pairs with allocatable 0
   /// are ignored.
@@ -57,10 +61,22 @@ class NodeResourcesBalancedAllocation final : public PreScorePlugin, public Scor
 
  private:
   [[nodiscard]] std::vector<std::int64_t> pod_requests(const PodInfo& pod) const;
-  [[nodiscard]] std::int64_t score_with(const std::vector<std::int64_t>& pod_requests, const NodeInfo& node) const;
+  [[nodiscard]] std::int64_t score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const;
+
+  /// What each configured resource is, decided once from its name so that Score compares no strings
+  /// per node. kOther covers "pods" and scalar resources, which are looked up by name.
+  enum class ResourceKind : std::uint8_t { Cpu, Memory, EphemeralStorage, Other };
+  struct ScoredResource {
+    ResourceKind kind;
+    bool is_scalar;  // not cpu, memory, ephemeral-storage or pods
+  };
+  /// Resources up to this count are scored in stack buffers; more use the scratch vectors.
+  static constexpr std::size_t kInlineResources = 8;
 
   NodeResourcesBalancedAllocationArgs args_;
-  // Scratch for score_with, reused across nodes (the scheduler is single-threaded).
+  std::vector<ScoredResource> scored_;  // one per args_.resources entry
+  // Scratch for score_with beyond kInlineResources, reused across nodes (the scheduler is
+  // single-threaded).
   mutable std::vector<std::int64_t> requested_scratch_;
   mutable std::vector<std::int64_t> allocatable_scratch_;
 };

@@ -33,6 +33,7 @@
 #include "kubesim/base/expected.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -67,6 +68,9 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   /// Uses PreScore's requests when present, otherwise recomputes them.
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// score() for every node, reading PreScore's state once.
+  void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                   std::span<std::int64_t> scores) override;
 
   [[nodiscard]] const NodeResourcesFitArgs& args() const { return args_; }
 
@@ -82,10 +86,38 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
  private:
   /// The pod's request for each configured resource (non-zero defaults for cpu and memory).
   [[nodiscard]] std::vector<std::int64_t> pod_requests(const PodInfo& pod) const;
-  [[nodiscard]] std::int64_t score_with(const std::vector<std::int64_t>& pod_requests, const NodeInfo& node) const;
+  [[nodiscard]] std::int64_t score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const;
+
+  /// What each configured resource is, decided once from its name so that Score compares no strings
+  /// per node. kOther covers "pods" and scalar resources, which are looked up by name.
+  enum class ResourceKind : std::uint8_t { Cpu, Memory, EphemeralStorage, Other };
+  struct ScoredResource {
+    ResourceKind kind;
+    bool is_scalar;  // schedutil.IsScalarResourceName: not cpu, memory, ephemeral-storage or pods
+  };
+
+  /// num / den for the Score divisions (quotient in [0, 100]) without a hardware 64-bit division,
+  /// which would dominate Score (three per node per pod): the reciprocal of each recent divisor (node
+  /// capacities: a cluster has a handful) is kept in a small direct-mapped table, and the product's
+  /// estimate is corrected to the exact truncated quotient. Other operands take the plain division.
+  class QuotientCache {
+   public:
+    std::int64_t quotient(std::int64_t num, std::int64_t den);
+
+   private:
+    static constexpr int kEntriesLog2 = 4;
+    struct Entry {
+      std::int64_t den = 0;
+      double inverse = 0;
+    };
+    std::array<Entry, std::size_t{1} << kEntriesLog2> entries_{};
+  };
 
   NodeResourcesFitArgs args_;
+  std::vector<ScoredResource> scored_;               // one per args_.resources entry
   std::vector<UtilizationShapePoint> scaled_shape_;  // RequestedToCapacityRatio: score ×10
+  // Score runs on the scheduler's one thread; the cache changes no result, hence mutable.
+  mutable QuotientCache quotient_cache_;
 };
 
 }  // namespace kubesim::scheduler

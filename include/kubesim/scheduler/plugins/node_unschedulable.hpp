@@ -33,6 +33,8 @@ class NodeUnschedulable final : public FilterPlugin {
 
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// PassUnlessFlag(NodeInfo::unschedulable): schedulable nodes pass without a call.
+  [[nodiscard]] FilterShortcut filter_shortcut(const CycleState& state, const PodInfo& pod) const override;
 };
 
 }  // namespace kubesim::scheduler

@@ -35,10 +35,15 @@ class TaintToleration final : public FilterPlugin, public PreScorePlugin, public
 
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// PassUnlessFlag(NodeInfo::has_taints): nodes without taints pass without a call.
+  [[nodiscard]] FilterShortcut filter_shortcut(const CycleState& state, const PodInfo& pod) const override;
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   /// Raw score: the count of intolerable PreferNoSchedule taints (uses PreScore's state when present,
   /// otherwise recomputes it from the pod).
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// score() for every node, reading PreScore's state once.
+  void score_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                   std::span<std::int64_t> scores) override;
   [[nodiscard]] bool has_normalize() const override { return true; }
   void normalize_score(const CycleState& state, const PodInfo& pod, std::span<std::int64_t> scores) override;
 
