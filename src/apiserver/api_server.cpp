@@ -151,7 +151,7 @@ void ApiServer::update_status(ClientId client, api::AnyObject object, Endpoint r
 }
 
 void ApiServer::remove(ClientId client, Kind kind, std::string ns, std::string name, Endpoint reply_to,
-                       std::uint64_t tag, std::optional<std::int64_t> grace_period_seconds) {
+                       std::uint64_t tag, std::optional<std::int64_t> grace_period_seconds, Propagation propagation) {
   Request r;
   r.client = client;
   r.verb = Verb::Delete;
@@ -159,6 +159,7 @@ void ApiServer::remove(ClientId client, Kind kind, std::string ns, std::string n
   r.ns = std::move(ns);
   r.name = std::move(name);
   r.grace = grace_period_seconds;
+  r.propagation = propagation;
   r.reply_to = reply_to;
   r.tag = tag;
   submit(std::move(r));
@@ -352,6 +353,7 @@ Reply ApiServer::apply_update(Request& r, bool status_only) {
           next.metadata.uid = keep.uid;
           next.metadata.creation_timestamp = keep.creation_timestamp;
           next.metadata.deletion_timestamp = keep.deletion_timestamp;
+          next.metadata.deletion_grace_period_seconds = keep.deletion_grace_period_seconds;
           next.metadata.generation = keep.generation;
           if constexpr (requires { next.spec; }) {
             api::AnyObject probe = next;
@@ -360,6 +362,11 @@ Reply ApiServer::apply_update(Request& r, bool status_only) {
           }
           if constexpr (requires { next.status; }) {
             next.status = stored.status;  // status changes only through the status subresource
+          }
+          // The last finalizer of an object marked for deletion (grace 0) is gone: delete it now.
+          if (keep.deletion_timestamp && keep.deletion_grace_period_seconds == 0 && !keep.finalizers.empty() &&
+              next.metadata.finalizers.empty()) {
+            return commit(r, store_.remove(r.kind, keep.namespace_, keep.name));
           }
           // Workload kinds count spec changes in metadata.generation (their controllers report the
           // generation they acted on as status.observedGeneration).
@@ -383,6 +390,41 @@ Reply ApiServer::apply_delete(Request& r) {
   ObjectRef current = store_.get(r.kind, r.ns, r.name);
   if (!current) {
     return Reply{ResultCode::NotFound, fmt::format("{} \"{}\" not found", api::kind_name(r.kind), r.name), 0, {}};
+  }
+  // Deletion propagation (registry/generic Store.Delete + deletionFinalizersForGarbageCollection):
+  // Foreground and Orphan become finalizers the garbage collector honours before the object goes.
+  std::string_view wanted;
+  if (r.propagation == Propagation::Foreground) {
+    wanted = kFinalizerForeground;
+  } else if (r.propagation == Propagation::Orphan) {
+    wanted = kFinalizerOrphan;
+  }
+  const api::ObjectMeta& cur_meta = current.meta();
+  bool has_wanted = wanted.empty() || std::find(cur_meta.finalizers.begin(), cur_meta.finalizers.end(), wanted) !=
+                                          cur_meta.finalizers.end();
+  bool pod_grace = false;
+  if (r.kind == Kind::Pod) {
+    auto pod = current.as<api::Pod>();
+    std::int64_t grace = r.grace.value_or(pod->spec.termination_grace_period_seconds.value_or(30));
+    pod_grace = grace > 0 && !pod->spec.node_name.empty() && !pod->is_terminal();
+  }
+  if (!pod_grace && (!cur_meta.finalizers.empty() || !has_wanted)) {
+    // Marked, not removed: the finalizers' owners (the garbage collector) finish the deletion.
+    return api::visit_kind(r.kind, [&](const auto* tag) -> Reply {
+      using T = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
+      T next = *current.as<T>();
+      if (!has_wanted) {
+        next.metadata.finalizers.emplace_back(wanted);
+      }
+      if (!next.metadata.deletion_timestamp) {
+        next.metadata.deletion_timestamp = sim_.now();
+      } else if (has_wanted && next.metadata.deletion_grace_period_seconds == 0) {
+        return Reply{ResultCode::Ok, {}, 0, current};  // already being deleted
+      }
+      // Grace 0: the object goes as soon as its last finalizer is removed.
+      next.metadata.deletion_grace_period_seconds = 0;
+      return commit(r, store_.update(std::move(next), 0));
+    });
   }
   if (r.kind == Kind::Pod) {
     auto pod = current.as<api::Pod>();

@@ -18,8 +18,13 @@ void Client::update_status(api::AnyObject object, std::uint64_t tag, bool want_r
 }
 
 void Client::remove(api::Kind kind, std::string ns, std::string name, std::optional<std::int64_t> grace,
-                    std::uint64_t tag, bool want_reply) {
-  server_->remove(id_, kind, std::move(ns), std::move(name), want_reply ? replies_ : Endpoint{}, tag, grace);
+                    std::uint64_t tag, bool want_reply, Propagation propagation) {
+  server_->remove(id_, kind, std::move(ns), std::move(name), want_reply ? replies_ : Endpoint{}, tag, grace,
+                  propagation);
+}
+
+ObjectRef Client::get(api::Kind kind, std::string_view ns, std::string_view name) {
+  return server_->get(id_, kind, ns, name);
 }
 
 void Client::bind(std::string ns, std::string name, std::string node_name, std::uint64_t tag, bool want_reply) {

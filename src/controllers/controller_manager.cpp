@@ -3,6 +3,7 @@
 #include "kubesim/controllers/disruption_controller.hpp"
 #include "kubesim/controllers/endpoint_slice_controller.hpp"
 #include "kubesim/controllers/endpoints_controller.hpp"
+#include "kubesim/controllers/garbage_collector.hpp"
 #include "kubesim/controllers/job_controller.hpp"
 #include "kubesim/controllers/replica_set_controller.hpp"
 
@@ -22,6 +23,7 @@ ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer&
   add("endpoint", static_cast<EndpointsController*>(nullptr));
   add("disruption", static_cast<DisruptionController*>(nullptr));
   add("job", static_cast<JobController*>(nullptr));
+  add("garbagecollector", static_cast<GarbageCollector*>(nullptr));
 }
 
 ControllerManager::~ControllerManager() = default;

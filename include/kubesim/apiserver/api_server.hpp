@@ -72,6 +72,13 @@ struct WatchEvent {
   ObjectRef object;
 };
 
+/// DeleteOptions.propagationPolicy. Default = the kind's default (Background for every modelled kind).
+enum class Propagation : std::uint8_t { Default, Background, Foreground, Orphan };
+
+/// Finalizers the garbage collector acts on.
+inline constexpr std::string_view kFinalizerForeground = "foregroundDeletion";
+inline constexpr std::string_view kFinalizerOrphan = "orphan";
+
 /// Restricts a watch, like upstream field selectors on pods.
 struct WatchFilter {
   /// spec.nodeName=<node_name> (the kubelet's watch). Empty: any node, including unbound pods.
@@ -114,9 +121,13 @@ class ApiServer {
   /// status subresource does. Precondition as for update.
   void update_status(ClientId client, api::AnyObject object, Endpoint reply_to = {}, std::uint64_t tag = 0);
   /// DELETE. A pod bound to a node with a non-zero grace period is only marked (deletionTimestamp set)
-  /// and is removed when its kubelet confirms with a grace-0 delete; everything else is removed at once.
+  /// and is removed when its kubelet confirms with a grace-0 delete. `propagation` Foreground or Orphan
+  /// adds the foregroundDeletion or orphan finalizer for the garbage collector. An object with
+  /// finalizers is only marked, and goes when an update removes the last one; everything else is
+  /// removed at once.
   void remove(ClientId client, Kind kind, std::string ns, std::string name, Endpoint reply_to = {},
-              std::uint64_t tag = 0, std::optional<std::int64_t> grace_period_seconds = std::nullopt);
+              std::uint64_t tag = 0, std::optional<std::int64_t> grace_period_seconds = std::nullopt,
+              Propagation propagation = Propagation::Default);
   /// POST pods/<name>/binding: sets spec.nodeName of an unbound pod and its PodScheduled=True
   /// condition; Conflict if the pod is already bound, NotFound if it is gone or terminating.
   void bind(ClientId client, std::string ns, std::string name, std::string node_name, Endpoint reply_to = {},
@@ -157,11 +168,12 @@ class ApiServer {
     Verb verb = Verb::Get;
     bool is_binding = false;
     Kind kind = Kind::Pod;
-    std::unique_ptr<api::AnyObject> object;  // create/update/update_status
-    std::string ns;                          // delete/bind
-    std::string name;                        // delete/bind
-    std::string node_name;                   // bind
-    std::optional<std::int64_t> grace;       // delete
+    std::unique_ptr<api::AnyObject> object;          // create/update/update_status
+    std::string ns;                                  // delete/bind
+    std::string name;                                // delete/bind
+    std::string node_name;                           // bind
+    std::optional<std::int64_t> grace;               // delete
+    Propagation propagation = Propagation::Default;  // delete
     Endpoint reply_to;
     std::uint64_t tag = 0;
   };

@@ -13,6 +13,7 @@
 namespace kubesim::client {
 
 using apiserver::Endpoint;
+using apiserver::Propagation;
 using apiserver::Reply;
 using apiserver::ResultCode;
 using apiserver::WatchEvent;
@@ -30,7 +31,9 @@ class Client {
   void update(api::AnyObject object, std::uint64_t tag = 0, bool want_reply = false);
   void update_status(api::AnyObject object, std::uint64_t tag = 0, bool want_reply = false);
   void remove(api::Kind kind, std::string ns, std::string name, std::optional<std::int64_t> grace = std::nullopt,
-              std::uint64_t tag = 0, bool want_reply = false);
+              std::uint64_t tag = 0, bool want_reply = false, Propagation propagation = Propagation::Default);
+  /// GET, served at once from the API server's watch cache (a "live lookup", counted).
+  [[nodiscard]] ObjectRef get(api::Kind kind, std::string_view ns, std::string_view name);
   /// Binds a pod to a node (pods/binding); the reply, if wanted, says whether it took.
   void bind(std::string ns, std::string name, std::string node_name, std::uint64_t tag = 0, bool want_reply = true);
   /// Starts an informer-style LIST+WATCH; events arrive at `deliver_to`.
