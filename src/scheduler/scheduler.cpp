@@ -79,6 +79,7 @@ base::Expected<std::unique_ptr<Scheduler>, std::string> Scheduler::create(sim::S
       return base::unexpected(fmt::format("profile \"{}\": {}", profile.scheduler_name, fw.error()));
     }
     s->frameworks_.push_back(std::move(fw.value()));
+    s->recorders_.push_back(std::make_unique<client::EventRecorder>(sim, s->client_, profile.scheduler_name));
   }
   const QueueSortPlugin& sort = s->frameworks_.front().queue_sort();
   for (const Framework& fw : s->frameworks_) {
@@ -107,6 +108,15 @@ Framework* Scheduler::framework_for(const api::Pod& pod) {
     }
   }
   return nullptr;
+}
+
+client::EventRecorder& Scheduler::recorder_for(const api::Pod& pod) {
+  for (std::size_t i = 0; i < frameworks_.size(); ++i) {
+    if (frameworks_[i].scheduler_name() == pod.spec.scheduler_name) {
+      return *recorders_[i];
+    }
+  }
+  return *recorders_.front();
 }
 
 void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
@@ -311,6 +321,8 @@ void Scheduler::flush_unschedulable() {
 void Scheduler::record_unschedulable(const QueuedPodInfo& qp, const std::string& message) {
   queue_->add_unschedulable(qp, sim_.now());
   const api::Pod& pod = *qp.pod;
+  // handleSchedulingFailure reports every failed attempt; the recorder folds repeats into a count.
+  recorder_for(pod).record(client::reference_to(pod), api::kEventTypeWarning, "FailedScheduling", message);
   const api::PodCondition* cond = pod.status.condition("PodScheduled");
   // handleSchedulingFailure: the nominator learns the PostFilter's nomination at once, so the next
   // cycles see it before the status update comes back through the watch.
@@ -529,6 +541,9 @@ void Scheduler::preempt(const api::Pod& preemptor, const std::string& node,
       next.metadata.resource_version = 0;  // a status patch: no precondition
       client_.update_status(api::AnyObject(std::move(next)));
     }
+    recorder_for(preemptor)
+        .record(client::reference_to(*victim), api::kEventTypeNormal, "Preempted",
+                fmt::format("Preempted by pod {} on node {}", preemptor.metadata.uid, node));
     // DeleteOptions{}: the victim's own terminationGracePeriodSeconds.
     client_.remove(api::Kind::Pod, victim->metadata.namespace_, victim->metadata.name);
   }
@@ -613,7 +628,12 @@ void Scheduler::handle_reply(std::uint32_t slot) {
   PendingBind pb = std::move(it->second);
   pending_binds_.erase(it);
   if (reply.code == client::ResultCode::Ok) {
-    return;  // the watch event confirms the assumed pod
+    // The watch event confirms the assumed pod.
+    const api::Pod& pod = *pb.queued.pod;
+    recorder_for(pod).record(
+        client::reference_to(pod), api::kEventTypeNormal, "Scheduled",
+        fmt::format("Successfully assigned {}/{} to {}", pod.metadata.namespace_, pod.metadata.name, pb.node));
+    return;
   }
   // Binding failed: Unreserve, forget the assumed pod and retry after backoff (handleBindingCycleError).
   CycleState scratch;

@@ -12,6 +12,7 @@
 /// upstream's FitError message on its PodScheduled condition and waits in the queue for a cluster event.
 
 #include "kubesim/client/client.hpp"
+#include "kubesim/client/event_recorder.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 #include "kubesim/scheduler/scheduler_config.hpp"
 #include "kubesim/scheduler/scheduling_queue.hpp"
@@ -118,6 +119,8 @@ class Scheduler final : public FrameworkHandle {
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// The framework of the pod's profile, or nullptr when no profile has its schedulerName.
   [[nodiscard]] Framework* framework_for(const api::Pod& pod);
+  /// The event recorder of the pod's profile (the first profile's for pods of no profile).
+  client::EventRecorder& recorder_for(const api::Pod& pod);
   /// Nominator updates: (re)nominate the pod to `node`, or forget its nomination.
   void add_nominated(const std::shared_ptr<const api::Pod>& pod, const std::string& node);
   void delete_nominated(const std::string& key);
@@ -142,6 +145,8 @@ class Scheduler final : public FrameworkHandle {
   base::Rng rng_;
   // Both are built in create(): the queue orders pods with the profiles' common QueueSort plugin.
   std::vector<Framework> frameworks_;
+  /// One event recorder per profile (source.component = its schedulerName), parallel to frameworks_.
+  std::vector<std::unique_ptr<client::EventRecorder>> recorders_;
   std::unique_ptr<SchedulingQueue> queue_;
 
   Snapshot snapshot_;
