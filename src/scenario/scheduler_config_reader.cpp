@@ -77,13 +77,14 @@ struct ArgsKind {
   std::string_view plugin;
   std::string_view kind;
 };
-constexpr std::array<ArgsKind, 6> kArgsKinds = {{
+constexpr std::array<ArgsKind, 7> kArgsKinds = {{
     {"NodeResourcesFit", "NodeResourcesFitArgs"},
     {"NodeResourcesBalancedAllocation", "NodeResourcesBalancedAllocationArgs"},
     {"InterPodAffinity", "InterPodAffinityArgs"},
     {"PodTopologySpread", "PodTopologySpreadArgs"},
     {"NodeAffinity", "NodeAffinityArgs"},
     {"DefaultPreemption", "DefaultPreemptionArgs"},
+    {"MinCostFlow", "MinCostFlowArgs"},
 }};
 
 std::string_view args_kind_of(std::string_view plugin) {
@@ -330,6 +331,12 @@ std::optional<scheduler::PluginArgs> read_plugin_args(Reader& r, const Value& v,
       r.error(v.loc, "minCandidateNodesPercentage and minCandidateNodesAbsolute of DefaultPreemption must not "
                      "both be 0");
     }
+    out = a;
+  } else if (plugin == "MinCostFlow") {
+    scheduler::MinCostFlowArgs a;
+    m.read("batchSize", a.batch_size, 1, 10000);
+    m.read("candidateNodes", a.candidate_nodes, 1, 1000);
+    m.read("loadCost", a.load_cost, 0, 10000);
     out = a;
   }
   m.finish();

@@ -287,7 +287,8 @@ void Scheduler::on_queue_changed() {
 void Scheduler::ensure_cycle_scheduled() {
   if (!cycle_scheduled_ && queue_->active_size() > 0) {
     cycle_scheduled_ = true;
-    sim_.schedule_after(base::Duration::zero(), sim::EventKind::SchedulerCycle);
+    // A pod that arrives while the last cycle's cost is still being paid waits for it.
+    sim_.schedule_at(std::max(sim_.now(), busy_until_), sim::EventKind::SchedulerCycle);
   }
 }
 
@@ -358,6 +359,21 @@ void Scheduler::run_cycle() {
   ++attempts_;
   QueuedPodInfo qp = std::move(*popped);
   Framework* fw = framework_for(*qp.pod);
+  // A batch cycle is charged cycle_cost per pod it took from the queue (docs/policies.md).
+  std::int64_t pods = 1;
+  if (BatchPlugin* batch = fw->batch_plugin()) {
+    pods = run_batch_cycle(std::move(qp), *fw, *batch);
+  } else {
+    schedule_one(std::move(qp), fw);
+  }
+  busy_until_ = sim_.now() + config_.cycle_cost * pods;
+  if (queue_->active_size() > 0) {
+    cycle_scheduled_ = true;
+    sim_.schedule_at(busy_until_, sim::EventKind::SchedulerCycle);
+  }
+}
+
+void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
   PodInfo pod = PodInfo::from(qp.pod);
   AttemptResult result;
   state_.clear();
@@ -493,10 +509,6 @@ void Scheduler::run_cycle() {
     }
   }
   on_attempt(sim_.now(), *qp.pod, result);
-  if (queue_->active_size() > 0) {
-    cycle_scheduled_ = true;
-    sim_.schedule_after(config_.cycle_cost, sim::EventKind::SchedulerCycle);
-  }
 }
 
 // --- preemption and the nominator --------------------------------------------------------------------
@@ -509,17 +521,24 @@ Status Scheduler::run_filter_with_nominated(const CycleState& state, const PodIn
     // First pass with the nominated pods of priority >= the pod's: it must not take the room they were
     // promised. The second pass (without them) guards filters such as pod affinity that could pass only
     // thanks to them.
+    // addNominatedPods: a copy of the node and a clone of the state, in which the PreFilter extensions
+    // count each added pod (spread and inter-pod affinity counts).
     std::optional<NodeInfo> with;
+    std::optional<CycleState> with_state;
     for (const PodInfo& p : it->second) {
       if (p.get().priority() >= pod.get().priority() && p.get().metadata.uid != pod.get().metadata.uid) {
         if (!with) {
           with.emplace(node);
+          with_state.emplace(state.clone());
         }
         with->add_pod(p);
+        if (Status s = run_pre_filter_extension_add_pod(*with_state, pod, p, *with); !s.is_success()) {
+          return s;
+        }
       }
     }
     if (with) {
-      Status s = current_fw_->run_filter(state, pod, *with);
+      Status s = current_fw_->run_filter(*with_state, pod, *with);
       if (!s.is_success()) {
         return s;
       }
@@ -541,9 +560,8 @@ void Scheduler::preempt(const api::Pod& preemptor, const std::string& node,
       next.metadata.resource_version = 0;  // a status patch: no precondition
       client_.update_status(api::AnyObject(std::move(next)));
     }
-    recorder_for(preemptor)
-        .record(client::reference_to(*victim), api::kEventTypeNormal, "Preempted",
-                fmt::format("Preempted by pod {} on node {}", preemptor.metadata.uid, node));
+    recorder_for(preemptor).record(client::reference_to(*victim), api::kEventTypeNormal, "Preempted",
+                                   fmt::format("Preempted by pod {} on node {}", preemptor.metadata.uid, node));
     // DeleteOptions{}: the victim's own terminationGracePeriodSeconds.
     client_.remove(api::Kind::Pod, victim->metadata.namespace_, victim->metadata.name);
   }

@@ -123,6 +123,24 @@ std::optional<QueuedPodInfo> SchedulingQueue::pop() {
   return e->info;
 }
 
+void SchedulingQueue::pop_batch(std::string_view scheduler_name, std::int32_t priority, std::size_t max,
+                                std::vector<QueuedPodInfo>& out) {
+  std::size_t taken = 0;
+  for (auto it = active_.begin(); it != active_.end() && taken < max;) {
+    auto* e = const_cast<Entry*>(*it);
+    const api::Pod& pod = *e->info.pod;
+    if (pod.spec.scheduler_name != scheduler_name || pod.priority() != priority) {
+      ++it;
+      continue;
+    }
+    it = active_.erase(it);
+    e->where = Where::InFlight;
+    ++e->info.attempts;
+    out.push_back(e->info);
+    ++taken;
+  }
+}
+
 void SchedulingQueue::add_unschedulable(QueuedPodInfo info, SimTime now) {
   auto it = pods_.find(key_of(*info.pod));
   if (it == pods_.end()) {

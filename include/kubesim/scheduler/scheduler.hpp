@@ -10,6 +10,7 @@
 /// PostFilter when none is, Score, pick the best node (ties broken by reservoir sampling from the
 /// scheduler's seeded stream), assume, Reserve and bind through the API. A pod that fits nowhere gets
 /// upstream's FitError message on its PodScheduled condition and waits in the queue for a cluster event.
+/// A profile with a Batch plugin (MinCostFlow) schedules many pods per cycle instead (docs/policies.md).
 
 #include "kubesim/client/client.hpp"
 #include "kubesim/client/event_recorder.hpp"
@@ -117,6 +118,15 @@ class Scheduler final : public FrameworkHandle {
   void add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed);
   void remove_assigned(const std::string& key);
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
+  /// One pod's scheduling attempt with its profile's framework (upstream scheduleOne, without the pop).
+  void schedule_one(QueuedPodInfo qp, Framework* fw);
+  /// A batch cycle (batch_cycle.cpp, docs/policies.md): `head` and up to batch_size() − 1 more pods of
+  /// its profile and priority, placed together by the profile's Batch plugin; pods it does not place
+  /// go through schedule_one. Returns how many pods it took from the queue.
+  std::int64_t run_batch_cycle(QueuedPodInfo head, Framework& fw, BatchPlugin& batch);
+  /// Assume, Reserve and bind for a pod placed by a batch (the tail of schedule_one).
+  void bind_batch_pod(const QueuedPodInfo& qp, Framework& fw, const PodInfo& pod, const NodeInfo& node,
+                      AttemptResult& result);
   /// The framework of the pod's profile, or nullptr when no profile has its schedulerName.
   [[nodiscard]] Framework* framework_for(const api::Pod& pod);
   /// The event recorder of the pod's profile (the first profile's for pods of no profile).
@@ -162,6 +172,8 @@ class Scheduler final : public FrameworkHandle {
   std::uint32_t next_start_node_index_ = 0;
   std::uint64_t attempts_ = 0;
   bool cycle_scheduled_ = false;
+  /// The end of the last cycle's simulated compute time (cycle_cost per pod): no cycle starts earlier.
+  base::SimTime busy_until_;
   base::SimTime backoff_timer_at_ = base::SimTime::max();
   base::SimTime unschedulable_timer_at_ = base::SimTime::max();
 
@@ -179,6 +191,19 @@ class Scheduler final : public FrameworkHandle {
   std::vector<const NodeInfo*> feasible_;
   std::vector<NodeStatus> failed_;
   std::vector<std::int64_t> totals_;
+  // Scratch buffers of batch cycles.
+  std::vector<QueuedPodInfo> batch_pods_;
+  std::vector<PodInfo> batch_class_pods_;
+  std::vector<std::vector<std::uint32_t>> batch_members_;
+  std::vector<std::pair<std::int32_t, std::int32_t>> batch_evaluated_;  // per class: evaluated, feasible
+  std::vector<std::size_t> batch_offsets_;                              // per class, into the candidates
+  std::vector<const NodeInfo*> batch_nodes_;
+  std::vector<std::int64_t> batch_scores_;
+  std::vector<BatchClass> batch_classes_;
+  std::vector<const NodeInfo*> batch_placements_;
+  std::vector<const NodeInfo*> batch_target_;  // per pod of the batch
+  std::vector<std::int32_t> batch_class_of_;   // per pod of the batch; -1 = alone
+  std::vector<std::uint32_t> batch_alone_;
 };
 
 }  // namespace kubesim::scheduler

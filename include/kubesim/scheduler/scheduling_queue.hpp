@@ -20,6 +20,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace kubesim::scheduler {
 
@@ -51,6 +53,11 @@ class SchedulingQueue {
 
   /// Pops the head of activeQ and counts the attempt; nullopt when activeQ is empty.
   std::optional<QueuedPodInfo> pop();
+  /// Pops up to `max` more pods of activeQ, in queue order, whose schedulerName and priority are those
+  /// given, leaving the other pods where they are; counts an attempt for each and appends them to
+  /// `out`. A batch cycle (Batch plugins) calls it after pop(). O(activeQ) in the worst case.
+  void pop_batch(std::string_view scheduler_name, std::int32_t priority, std::size_t max,
+                 std::vector<QueuedPodInfo>& out);
   /// Returns a pod that failed as unschedulable (after pop); it waits in unschedulablePods.
   void add_unschedulable(QueuedPodInfo info, SimTime now);
   /// Returns a pod that failed with an error (or whose binding failed); it waits in backoffQ.

@@ -295,6 +295,19 @@ base::Expected<Framework, std::string> Framework::create(const ProfileConfig& pr
   for (Plugin* p : list_of(ExtensionPoint::Bind)) {
     fw.bind_.push_back(dynamic_cast<BindPlugin*>(p));
   }
+  // kubesim's Batch point has no key of its own: MultiPoint enables a plugin at every point it
+  // implements, Batch included (docs/policies.md).
+  for (const PluginRef& ref : multi.enabled) {
+    auto* batch = dynamic_cast<BatchPlugin*>(by_name.at(ref.name));
+    if (batch != nullptr && batch != fw.batch_) {
+      if (fw.batch_ != nullptr) {
+        return base::unexpected(fmt::format("only one batch plugin allowed for profile with scheduler name \"{}\", "
+                                            "but got \"{}\" and \"{}\"",
+                                            profile.scheduler_name, fw.batch_->name(), ref.name));
+      }
+      fw.batch_ = batch;
+    }
+  }
 
   // Score weights (getScoreWeights): the Score point's own entries take precedence over MultiPoint's;
   // 0 means 1; the total must not overflow.
@@ -369,6 +382,14 @@ std::vector<std::string> Framework::plugin_names(ExtensionPoint p) const {
   return out;
 }
 
+std::int64_t Framework::max_total_score() const {
+  std::int64_t total = 0;
+  for (const WeightedScore& ws : score_) {
+    total += ws.weight * kMaxNodeScore;
+  }
+  return total;
+}
+
 Status Framework::run_pre_enqueue(const api::Pod& pod) {
   for (PreEnqueuePlugin* p : pre_enqueue_) {
     Status s = p->pre_enqueue(pod);
@@ -408,6 +429,14 @@ Status Framework::run_pre_filter(CycleState& state, const PodInfo& pod) {
     case FilterShortcut::Kind::PassUnlessFlag:
       active_filters_.push_back({p, shortcut.unless});
       break;
+    }
+  }
+  // Upstream RunPreFilterExtensionAddPod/RemovePod skip the plugins whose PreFilter returned Skip:
+  // they wrote no state to update.
+  state.set_pre_filter_extensions({});
+  for (PreFilterPlugin* p : pre_filter_) {
+    if (p->has_pre_filter_extensions() && !contains(skipped_, p)) {
+      state.add_pre_filter_extension(p);
     }
   }
   return Status::success();
@@ -533,6 +562,48 @@ Status Framework::run_bind(const PodInfo& pod, const std::string& node_name) {
     return s;
   }
   return Status(Code::Error, "no bind plugin bound the pod");
+}
+
+namespace {
+
+template <class Fn> Status run_pre_filter_extensions(CycleState& state, std::string_view operation, Fn&& call) {
+  for (PreFilterPlugin* p : state.pre_filter_extensions()) {
+    Status s = call(*p);
+    if (!s.is_success()) {
+      std::string message;  // status.AsError(): the reasons joined with ", "
+      for (const std::string& r : s.reasons()) {
+        message += (message.empty() ? "" : ", ") + r;
+      }
+      Status err(Code::Error, fmt::format("running {} on PreFilter plugin \"{}\": {}", operation, p->name(), message));
+      err.set_plugin(p->name());
+      return err;
+    }
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+Status run_pre_filter_extension_add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add,
+                                        const NodeInfo& node) {
+  return run_pre_filter_extensions(state, "AddPod",
+                                   [&](PreFilterPlugin& p) { return p.add_pod(state, pod, pod_to_add, node); });
+}
+
+Status run_pre_filter_extension_remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove,
+                                           const NodeInfo& node) {
+  return run_pre_filter_extensions(state, "RemovePod",
+                                   [&](PreFilterPlugin& p) { return p.remove_pod(state, pod, pod_to_remove, node); });
+}
+
+Status FrameworkHandle::run_pre_filter_extension_add_pod(CycleState& state, const PodInfo& pod,
+                                                         const PodInfo& pod_to_add, const NodeInfo& node) {
+  return scheduler::run_pre_filter_extension_add_pod(state, pod, pod_to_add, node);
+}
+
+Status FrameworkHandle::run_pre_filter_extension_remove_pod(CycleState& state, const PodInfo& pod,
+                                                            const PodInfo& pod_to_remove, const NodeInfo& node) {
+  return scheduler::run_pre_filter_extension_remove_pod(state, pod, pod_to_remove, node);
 }
 
 }  // namespace kubesim::scheduler

@@ -14,6 +14,7 @@ std::string_view plugin_args_type_name(const PluginArgs& args) {
       "PodTopologySpreadArgs",
       "NodeAffinityArgs",
       "DefaultPreemptionArgs",
+      "MinCostFlowArgs",
   };
   return kNames[args.index()];
 }

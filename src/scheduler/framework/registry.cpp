@@ -10,6 +10,7 @@
 #include "kubesim/scheduler/plugins/first_fit.hpp"
 #include "kubesim/scheduler/plugins/image_locality.hpp"
 #include "kubesim/scheduler/plugins/inter_pod_affinity.hpp"
+#include "kubesim/scheduler/plugins/min_cost_flow.hpp"
 #include "kubesim/scheduler/plugins/node_affinity.hpp"
 #include "kubesim/scheduler/plugins/node_name.hpp"
 #include "kubesim/scheduler/plugins/node_ports.hpp"
@@ -62,6 +63,7 @@ PluginRegistry default_registry() {
   add<BestFit>(r);
   add<WorstFit>(r);
   add<DotProduct>(r);
+  add<MinCostFlow>(r);
   return r;
 }
 

@@ -167,20 +167,32 @@ DefaultPreemption::split_by_pdb_violation(const std::vector<PodInfo>& pods, cons
   return out;
 }
 
-Status DefaultPreemption::select_victims_on_node(const CycleState& state, const PodInfo& pod, NodeInfo& node,
+Status DefaultPreemption::select_victims_on_node(CycleState& state, const PodInfo& pod, NodeInfo& node,
                                                  Victims& victims) {
   victims = {};
+  // Every change to the node is reported to the PreFilter extensions, so that PodTopologySpread and
+  // InterPodAffinity count (or stop counting) the pod in `state`, the clone for this node.
+  auto remove_pod = [&](const PodInfo& p) {
+    node.remove_pod(p.get().metadata.uid);
+    return handle_->run_pre_filter_extension_remove_pod(state, pod, p, node);
+  };
+  auto add_pod = [&](const PodInfo& p) {
+    node.add_pod(p);
+    return handle_->run_pre_filter_extension_add_pod(state, pod, p, node);
+  };
   std::vector<PodInfo> potential;
   for (const PodInfo& p : node.pods) {
     if (p.get().priority() < pod.get().priority()) {
       potential.push_back(p);
     }
   }
+  for (const PodInfo& p : potential) {
+    if (Status s = remove_pod(p); !s.is_success()) {
+      return s;
+    }
+  }
   if (potential.empty()) {
     return {Code::UnschedulableAndUnresolvable, std::string(kNoVictimsReason)};
-  }
-  for (const PodInfo& p : potential) {
-    node.remove_pod(p.get().metadata.uid);
   }
   // Upstream does not try to satisfy pod affinity to victims: if the pod does not fit with every
   // lower-priority pod gone, the node is not a candidate.
@@ -191,22 +203,34 @@ Status DefaultPreemption::select_victims_on_node(const CycleState& state, const 
   std::stable_sort(potential.begin(), potential.end(),
                    [](const PodInfo& a, const PodInfo& b) { return more_important(a.get(), b.get()); });
   auto [violating, non_violating] = split_by_pdb_violation(potential, handle_->objects());
-  auto reprieve = [&](const PodInfo& p) {
-    node.add_pod(p);
-    if (handle_->run_filter_with_nominated(state, pod, node).is_success()) {
-      return true;
+  // Puts `p` back; it stays a victim if the pod no longer fits. Error statuses end the dry run.
+  auto reprieve = [&](const PodInfo& p, bool& fits) {
+    if (Status s = add_pod(p); !s.is_success()) {
+      return s;
     }
-    node.remove_pod(p.get().metadata.uid);
-    victims.pods.push_back(p.pod);
-    return false;
+    fits = handle_->run_filter_with_nominated(state, pod, node).is_success();
+    if (!fits) {
+      if (Status s = remove_pod(p); !s.is_success()) {
+        return s;
+      }
+      victims.pods.push_back(p.pod);
+    }
+    return Status::success();
   };
   for (const PodInfo& p : violating) {
-    if (!reprieve(p)) {
+    bool fits = false;
+    if (Status s = reprieve(p, fits); !s.is_success()) {
+      return s;
+    }
+    if (!fits) {
       ++victims.num_pdb_violations;
     }
   }
   for (const PodInfo& p : non_violating) {
-    reprieve(p);
+    bool fits = false;
+    if (Status s = reprieve(p, fits); !s.is_success()) {
+      return s;
+    }
   }
   if (!violating.empty() && !non_violating.empty()) {
     std::stable_sort(victims.pods.begin(), victims.pods.end(),
@@ -311,9 +335,11 @@ Status DefaultPreemption::post_filter(CycleState& state, const PodInfo& pod, std
   std::vector<Status> failed;
   std::string first_error;
   for (std::size_t i = 0; i < potential.size(); ++i) {
+    // Each node gets its own copy and its own clone of the state (upstream state.Clone() per node).
     NodeInfo copy = *potential[(offset + i) % potential.size()];
+    CycleState state_copy = state.clone();
     Victims v;
-    Status s = select_victims_on_node(state, pod, copy, v);
+    Status s = select_victims_on_node(state_copy, pod, copy, v);
     if (s.is_success() && !v.pods.empty()) {
       (v.num_pdb_violations == 0 ? non_violating : violating).push_back(Candidate{copy.name(), std::move(v)});
       if (!non_violating.empty() && static_cast<std::int32_t>(non_violating.size() + violating.size()) >= wanted) {

@@ -58,10 +58,26 @@ class TopologyMap {
     auto it = values.find(value);
     return it == values.end() ? 0 : it->second;
   }
-  /// Adds `delta` for the node's value of `key`, if the node has that label.
+  /// Adds `delta` for the node's value of `key`, if the node has that label (upstream scoreMap).
   void update(const api::Node& node, std::string_view key, std::int64_t delta) {
     if (const std::string* v = node.metadata.labels.find(key)) {
       add(add_key(key), *v, delta);
+    }
+  }
+  /// The same, for upstream topologyToMatchedTermCount.update: a pair whose count drops to zero is
+  /// deleted, so that empty() means "no pair with a non-zero count" after RemovePod, as Filter's
+  /// len(map) checks expect.
+  void update_count(const api::Node& node, std::string_view key, std::int64_t delta) {
+    const std::string* v = node.metadata.labels.find(key);
+    if (v == nullptr) {
+      return;
+    }
+    const std::size_t k = add_key(key);
+    add(k, *v, delta);
+    auto& values = keys_[k].values;
+    if (auto it = values.find(std::string_view(*v)); it != values.end() && it->second == 0) {
+      values.erase(it);
+      --entries_;
     }
   }
   [[nodiscard]] bool empty() const { return entries_ == 0; }
@@ -88,6 +104,29 @@ struct PreFilterState final : StateData {
   TopologyMap existing_anti_affinity_counts;
   TopologyMap affinity_counts;
   TopologyMap anti_affinity_counts;
+
+  [[nodiscard]] std::unique_ptr<StateData> clone() const override { return std::make_unique<PreFilterState>(*this); }
+
+  // upstream preFilterState.updateWithPod: `updated` (with its precomputed terms) was added to
+  // (multiplier 1) or removed from (−1) `node` while `incoming` is being scheduled.
+  void update_with_pod(const PodInfo& incoming, const PodInfo& updated, const api::Node& node,
+                       std::int64_t multiplier) {
+    for (const AffinityTerm& t : updated.required_anti_affinity_terms) {
+      if (t.matches(incoming.get())) {
+        existing_anti_affinity_counts.update_count(node, t.topology_key, multiplier);
+      }
+    }
+    if (matches_all(incoming.required_affinity_terms, updated.get())) {
+      for (const AffinityTerm& t : incoming.required_affinity_terms) {
+        affinity_counts.update_count(node, t.topology_key, multiplier);
+      }
+    }
+    for (const AffinityTerm& t : incoming.required_anti_affinity_terms) {
+      if (t.matches(updated.get())) {
+        anti_affinity_counts.update_count(node, t.topology_key, multiplier);
+      }
+    }
+  }
 };
 
 struct PreScoreState final : StateData {
@@ -132,7 +171,7 @@ Status InterPodAffinity::pre_filter(CycleState& state, const PodInfo& pod) {
     for (const PodInfo& existing : n->pods) {
       for (const AffinityTerm& t : existing.required_anti_affinity_terms) {
         if (t.matches(pod.get())) {
-          s->existing_anti_affinity_counts.update(*n->node, t.topology_key, 1);
+          s->existing_anti_affinity_counts.update_count(*n->node, t.topology_key, 1);
         }
       }
     }
@@ -146,12 +185,12 @@ Status InterPodAffinity::pre_filter(CycleState& state, const PodInfo& pod) {
         // Affinity counts a pod only if it matches *all* terms: one pod must satisfy them together.
         if (matches_all(affinity, existing.get())) {
           for (const AffinityTerm& t : affinity) {
-            s->affinity_counts.update(node, t.topology_key, 1);
+            s->affinity_counts.update_count(node, t.topology_key, 1);
           }
         }
         for (const AffinityTerm& t : anti) {
           if (t.matches(existing.get())) {
-            s->anti_affinity_counts.update(node, t.topology_key, 1);
+            s->anti_affinity_counts.update_count(node, t.topology_key, 1);
           }
         }
       }
@@ -208,6 +247,26 @@ Status InterPodAffinity::filter(const CycleState& state, const PodInfo& pod, con
       }
     }
   }
+  return Status::success();
+}
+
+Status InterPodAffinity::add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add,
+                                 const NodeInfo& node) {
+  auto* s = state.read<PreFilterState>(kPreFilterStateKey);
+  if (s == nullptr) {
+    return Status(Code::Error, fmt::format("reading \"{}\" from cycleState: not found", kPreFilterStateKey));
+  }
+  s->update_with_pod(pod, pod_to_add, *node.node, 1);
+  return Status::success();
+}
+
+Status InterPodAffinity::remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove,
+                                    const NodeInfo& node) {
+  auto* s = state.read<PreFilterState>(kPreFilterStateKey);
+  if (s == nullptr) {
+    return Status(Code::Error, fmt::format("reading \"{}\" from cycleState: not found", kPreFilterStateKey));
+  }
+  s->update_with_pod(pod, pod_to_remove, *node.node, -1);
   return Status::success();
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -37,11 +38,54 @@ struct Constraint {
   [[nodiscard]] bool matches(const api::StringMap& labels) const { return selector && selector->matches(labels); }
 };
 
+// upstream criticalPaths: the two domains with the fewest matching pods, as PreFilter found them and
+// as AddPod/RemovePod then update them. paths[0].match_num is the minimum after PreFilter and after
+// any removal; after additions it may exceed the true minimum (upstream's CAVEAT: the structure
+// assumes few changes per clone), and kubesim keeps that behaviour.
+struct CriticalPaths {
+  struct Path {
+    std::string value;
+    std::int64_t match_num = std::numeric_limits<std::int32_t>::max();
+  };
+  std::array<Path, 2> paths;
+
+  // criticalPaths.update, verbatim.
+  void update(std::string_view value, std::int64_t num) {
+    int i = -1;
+    if (value == paths[0].value) {
+      i = 0;
+    } else if (value == paths[1].value) {
+      i = 1;
+    }
+    if (i >= 0) {
+      paths[static_cast<std::size_t>(i)].match_num = num;
+      if (paths[0].match_num > paths[1].match_num) {
+        std::swap(paths[0], paths[1]);
+      }
+    } else if (num < paths[0].match_num) {
+      paths[1] = paths[0];
+      paths[0] = Path{std::string(value), num};
+    } else if (num < paths[1].match_num) {
+      paths[1] = Path{std::string(value), num};
+    }
+  }
+};
+
 struct PreFilterState final : StateData {
   std::vector<Constraint> constraints;
-  std::vector<DomainCounts> counts;      // per constraint: domain value → matching pods
-  std::vector<std::int64_t> global_min;  // per constraint, minDomains applied
-  std::vector<std::int64_t> self_match;  // per constraint: 1 if the incoming pod matches the selector
+  std::vector<DomainCounts> counts;           // per constraint: domain value → matching pods
+  std::vector<CriticalPaths> critical_paths;  // per constraint
+  std::vector<std::int64_t> self_match;       // per constraint: 1 if the incoming pod matches the selector
+
+  [[nodiscard]] std::unique_ptr<StateData> clone() const override { return std::make_unique<PreFilterState>(*this); }
+
+  // minMatchNum: the global minimum, or 0 when there are fewer domains than minDomains.
+  [[nodiscard]] std::int64_t min_match_num(std::size_t i) const {
+    if (counts[i].size() < static_cast<std::size_t>(std::max(constraints[i].min_domains, 0))) {
+      return 0;
+    }
+    return critical_paths[i].paths[0].match_num;
+  }
 };
 
 struct PreScoreState final : StateData {
@@ -355,20 +399,31 @@ Status PodTopologySpread::pre_filter(CycleState& state, const PodInfo& pod_info)
       }
     }
   }
-  s->global_min.resize(nc);
+  s->critical_paths.resize(nc);
   s->self_match.resize(nc);
   for (std::size_t i = 0; i < nc; ++i) {
-    const Constraint& c = s->constraints[i];
-    std::int64_t min = 0;
-    // Fewer eligible domains than minDomains: the global minimum is treated as 0.
-    if (!s->counts[i].empty() && s->counts[i].size() >= static_cast<std::size_t>(std::max(c.min_domains, 0))) {
-      min = std::numeric_limits<std::int64_t>::max();
-      for (const auto& [value, count] : s->counts[i]) {
-        min = std::min(min, count);
+    // Upstream feeds every domain to criticalPaths.update in Go map order, which keeps the two
+    // smallest counts, ties going to the domain seen first. Taking the two smallest (count, value)
+    // pairs is the outcome of one such order and does not depend on the hash map's order.
+    const std::pair<const std::string, std::int64_t>* first = nullptr;
+    const std::pair<const std::string, std::int64_t>* second = nullptr;
+    auto less = [](const auto* a, const auto* b) {
+      return b == nullptr || a->second < b->second || (a->second == b->second && a->first < b->first);
+    };
+    for (const auto& entry : s->counts[i]) {
+      if (less(&entry, first)) {
+        second = first;
+        first = &entry;
+      } else if (less(&entry, second)) {
+        second = &entry;
       }
     }
-    s->global_min[i] = min;
-    s->self_match[i] = c.matches(pod.metadata.labels) ? 1 : 0;
+    for (const auto* e : {first, second}) {
+      if (e != nullptr) {
+        s->critical_paths[i].update(e->first, e->second);
+      }
+    }
+    s->self_match[i] = s->constraints[i].matches(pod.metadata.labels) ? 1 : 0;
   }
   state.write(kPreFilterStateKey, std::move(s));
   return Status::success();
@@ -388,9 +443,71 @@ Status PodTopologySpread::filter(const CycleState& state, const PodInfo& /*pod*/
     }
     auto it = s->counts[i].find(std::string_view(*value));
     const std::int64_t match_num = it == s->counts[i].end() ? 0 : it->second;
-    if (match_num + s->self_match[i] - s->global_min[i] > c.max_skew) {
+    if (match_num + s->self_match[i] - s->min_match_num(i) > c.max_skew) {
       return Status(Code::Unschedulable, std::string(kErrReasonConstraintsNotMatch));
     }
+  }
+  return Status::success();
+}
+
+std::optional<std::int64_t> PodTopologySpread::pre_filter_match_num(const CycleState& state, std::size_t i,
+                                                                    std::string_view value) {
+  const auto* s = state.read<PreFilterState>(kPreFilterStateKey);
+  if (s == nullptr || i >= s->counts.size()) {
+    return std::nullopt;
+  }
+  auto it = s->counts[i].find(value);
+  return it == s->counts[i].end() ? std::nullopt : std::optional<std::int64_t>(it->second);
+}
+
+std::optional<std::int64_t> PodTopologySpread::pre_filter_min_match_num(const CycleState& state, std::size_t i) {
+  const auto* s = state.read<PreFilterState>(kPreFilterStateKey);
+  if (s == nullptr || i >= s->counts.size()) {
+    return std::nullopt;
+  }
+  return s->min_match_num(i);
+}
+
+Status PodTopologySpread::add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add,
+                                  const NodeInfo& node) {
+  return update_with_pod(state, pod, pod_to_add, node, 1);
+}
+
+Status PodTopologySpread::remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove,
+                                     const NodeInfo& node) {
+  return update_with_pod(state, pod, pod_to_remove, node, -1);
+}
+
+Status PodTopologySpread::update_with_pod(CycleState& state, const PodInfo& preemptor, const PodInfo& updated,
+                                          const NodeInfo& node_info, std::int64_t delta) {
+  auto* s = state.read<PreFilterState>(kPreFilterStateKey);
+  if (s == nullptr) {
+    return Status(Code::Error, fmt::format("reading \"{}\" from cycleState: not found", kPreFilterStateKey));
+  }
+  const api::Pod& pod = preemptor.get();
+  const api::Pod& updated_pod = updated.get();
+  if (updated_pod.metadata.namespace_ != pod.metadata.namespace_ || node_info.node == nullptr) {
+    return Status::success();
+  }
+  const api::Node& node = *node_info.node;
+  if (!has_all_keys(node, s->constraints)) {
+    return Status::success();
+  }
+  // As upstream updateWithPod, a terminating pod is not skipped here, although countPodsMatchSelector
+  // did not count it in PreFilter.
+  InclusionCheck inclusion(pod, node);
+  for (std::size_t i = 0; i < s->constraints.size(); ++i) {
+    const Constraint& c = s->constraints[i];
+    if (!c.matches(updated_pod.metadata.labels) || !inclusion.passes(c)) {
+      continue;
+    }
+    const std::string& value = *label(node, c.topology_key);
+    auto it = s->counts[i].find(std::string_view(value));
+    if (it == s->counts[i].end()) {
+      it = s->counts[i].emplace(value, 0).first;
+    }
+    it->second += delta;
+    s->critical_paths[i].update(value, it->second);
   }
   return Status::success();
 }

@@ -2,8 +2,10 @@
 
 #include "kubesim/scheduler/plugins/default_binder.hpp"
 #include "kubesim/scheduler/plugins/default_preemption.hpp"
+#include "kubesim/scheduler/plugins/inter_pod_affinity.hpp"
 #include "kubesim/scheduler/plugins/node_resources_fit.hpp"
 #include "kubesim/scheduler/plugins/node_unschedulable.hpp"
+#include "kubesim/scheduler/plugins/pod_topology_spread.hpp"
 #include "kubesim/scheduler/plugins/priority_sort.hpp"
 
 #include <map>
@@ -16,17 +18,21 @@ using namespace kubesim::scheduler;
 
 namespace {
 
-// A handle that runs a small real profile's filters (NodeUnschedulable, NodeResourcesFit) and
-// records what preemption asks of the scheduler.
+// A handle that runs a small real profile's filters (NodeUnschedulable, NodeResourcesFit, and the
+// topology plugins when asked) and records what preemption asks of the scheduler.
 class PreemptionHandle final : public FrameworkHandle {
  public:
-  explicit PreemptionHandle(DefaultPreemptionArgs args = {}) {
+  explicit PreemptionHandle(DefaultPreemptionArgs args = {}, bool topology = false) {
     ProfileConfig p;
     p.at(ExtensionPoint::MultiPoint).enabled = {{std::string(PrioritySort::kName), 0},
                                                 {std::string(NodeUnschedulable::kName), 0},
                                                 {std::string(NodeResourcesFit::kName), 1},
                                                 {std::string(DefaultPreemption::kName), 0},
                                                 {std::string(DefaultBinder::kName), 0}};
+    if (topology) {
+      p.at(ExtensionPoint::MultiPoint).enabled.push_back({std::string(PodTopologySpread::kName), 2});
+      p.at(ExtensionPoint::MultiPoint).enabled.push_back({std::string(InterPodAffinity::kName), 2});
+    }
     p.plugin_config[std::string(DefaultPreemption::kName)] = args;
     auto fw = Framework::create(p, default_registry(), *this);
     REQUIRE(fw.has_value());
@@ -36,16 +42,22 @@ class PreemptionHandle final : public FrameworkHandle {
   [[nodiscard]] const ClusterObjects& objects() const override { return objects_; }
   base::Rng& rng() override { return rng_; }
   void bind_pod(const api::Pod& /*pod*/, const std::string& /*node_name*/) override {}
+  // As Scheduler::run_filter_with_nominated: the nominated pods go into a copy of the node and, through
+  // the PreFilter extensions, into a clone of the state.
   Status run_filter_with_nominated(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override {
     auto it = nominated.find(node.name());
     if (it != nominated.end()) {
       NodeInfo with = node;
+      CycleState with_state = state.clone();
       for (const PodInfo& p : it->second) {
         if (p.get().priority() >= pod.get().priority()) {
           with.add_pod(p);
+          if (Status s = run_pre_filter_extension_add_pod(with_state, pod, p, with); !s.is_success()) {
+            return s;
+          }
         }
       }
-      if (Status s = fw_->run_filter(state, pod, with); !s.is_success()) {
+      if (Status s = fw_->run_filter(with_state, pod, with); !s.is_success()) {
         return s;
       }
     }
@@ -61,9 +73,12 @@ class PreemptionHandle final : public FrameworkHandle {
   void clear_nominated_node(const api::Pod& /*pod*/) override { cleared = true; }
 
   Framework& framework() { return *fw_; }
-  NodeInfo& add_node(const std::string& name, std::int64_t cpu, bool unschedulable = false) {
+  NodeInfo& add_node(const std::string& name, std::int64_t cpu, bool unschedulable = false,
+                     api::StringMap labels = {}) {
     auto n = std::make_shared<api::Node>();
     n->metadata.name = name;
+    n->metadata.labels = std::move(labels);
+    n->metadata.labels.set(std::string(api::kLabelHostname), name);
     n->spec.unschedulable = unschedulable;
     n->status.allocatable.set("cpu", cpu);
     n->status.allocatable.set("memory", 8LL << 30);
@@ -347,4 +362,149 @@ TEST_CASE("DefaultPreemption: unresolvable nodes are not candidates", "[default_
   CHECK(s.code() == Code::Unschedulable);
   CHECK(result.message == "preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.");
   CHECK(h.cleared);
+}
+
+namespace {
+
+std::shared_ptr<api::Pod> labelled(std::shared_ptr<api::Pod> p, const std::string& app) {
+  p->metadata.labels.set("app", app);
+  return p;
+}
+
+// maxSkew 1 over zones for app=web pods, DoNotSchedule.
+std::shared_ptr<api::Pod> spread_web_pod(const std::string& name, std::int32_t priority, std::int64_t cpu) {
+  auto p = labelled(make_pod(name, priority, cpu), "web");
+  api::TopologySpreadConstraint c;
+  c.max_skew = 1;
+  c.topology_key = "zone";
+  c.when_unsatisfiable = api::UnsatisfiableConstraintAction::DoNotSchedule;
+  api::LabelSelector sel;
+  sel.match_labels.set("app", "web");
+  c.label_selector = sel;
+  p->spec.topology_spread_constraints.push_back(c);
+  return p;
+}
+
+// Required pod anti-affinity to app=`app` on kubernetes.io/hostname.
+void anti_affinity_to(api::Pod& p, const std::string& app) {
+  api::PodAffinityTerm term;
+  api::LabelSelector sel;
+  sel.match_labels.set("app", app);
+  term.label_selector = sel;
+  term.topology_key = std::string(api::kLabelHostname);
+  p.spec.affinity.emplace().pod_anti_affinity.emplace().required.push_back(term);
+}
+
+}  // namespace
+
+TEST_CASE("DefaultPreemption: topology spread counts follow the dry run (PreFilter extensions)",
+          "[default_preemption]") {
+  // zone-a: n1 with three low-priority web pods; zone-b: n2, full with a web pod of higher priority.
+  // Spread: zone-a 3, zone-b 1, so n1 has skew 3 + 1 - 1 = 3 > 1. Only removing web pods from n1
+  // helps, and only two of them have to go: with one left, zone-a has 1 and the skew is 1.
+  PreemptionHandle h({}, /*topology=*/true);
+  NodeInfo& n1 = h.add_node("n1", 8000, false, {{"zone", "zone-a"}});
+  NodeInfo& n2 = h.add_node("n2", 1000, false, {{"zone", "zone-b"}});
+  place(n1, labelled(make_pod("w1", 1, 100, 1), "web"));
+  place(n1, labelled(make_pod("w2", 2, 100, 2), "web"));
+  place(n1, labelled(make_pod("w3", 1, 100, 3), "web"));
+  place(n2, labelled(make_pod("guard", 200, 1000, 4), "web"));
+  PodInfo preemptor = PodInfo::from(spread_web_pod("p", 100, 500));
+
+  SECTION("the most important web pod is reprieved, the other two are victims") {
+    PostFilterResult result;
+    Status s = h.schedule(preemptor, result);
+    REQUIRE(s.is_success());
+    CHECK(result.nominated_node == "n1");
+    // w2 (priority 2) is reprieved first; then zone-a would hold 2 again: w1 and w3 go.
+    CHECK(h.preempted == std::vector<std::string>{"w1", "w3"});
+  }
+  SECTION("select_victims_on_node works on the clone; the cycle's state keeps PreFilter's counts") {
+    CycleState state;
+    REQUIRE(h.framework().run_pre_filter(state, preemptor).is_success());
+    CycleState clone = state.clone();
+    auto dp = DefaultPreemption::create(std::monostate{}, h);
+    auto& plugin = dynamic_cast<DefaultPreemption&>(*dp.value());
+    NodeInfo copy = n1;
+    DefaultPreemption::Victims v;
+    REQUIRE(plugin.select_victims_on_node(clone, preemptor, copy, v).is_success());
+    CHECK(v.pods.size() == 2);
+    CHECK(PodTopologySpread::pre_filter_match_num(clone, 0, "zone-a") == 1);
+    CHECK(PodTopologySpread::pre_filter_match_num(state, 0, "zone-a") == 3);
+    CHECK(PodTopologySpread::pre_filter_min_match_num(state, 0) == 1);
+  }
+}
+
+TEST_CASE("DefaultPreemption: an anti-affinity conflict removed by preemption", "[default_preemption]") {
+  PreemptionHandle h({}, /*topology=*/true);
+  NodeInfo& n1 = h.add_node("n1", 8000);
+  PostFilterResult result;
+
+  SECTION("the incoming pod's anti-affinity: only the matching pod is a victim") {
+    place(n1, labelled(make_pod("batch", 1, 100, 1), "batch"));
+    place(n1, labelled(make_pod("other", 1, 100, 2), "other"));
+    auto p = labelled(make_pod("p", 100, 500), "web");
+    anti_affinity_to(*p, "batch");
+    REQUIRE(h.schedule(PodInfo::from(p), result).is_success());
+    CHECK(result.nominated_node == "n1");
+    CHECK(h.preempted == std::vector<std::string>{"batch"});
+  }
+  SECTION("an existing pod's anti-affinity against the incoming pod") {
+    auto guard = labelled(make_pod("guard", 1, 100, 1), "guard");
+    anti_affinity_to(*guard, "web");
+    place(n1, guard);
+    place(n1, labelled(make_pod("other", 1, 100, 2), "other"));
+    REQUIRE(h.schedule(PodInfo::from(labelled(make_pod("p", 100, 500), "web")), result).is_success());
+    CHECK(h.preempted == std::vector<std::string>{"guard"});
+  }
+  SECTION("the conflicting pod has higher priority: no candidate") {
+    place(n1, labelled(make_pod("batch", 200, 100, 1), "batch"));
+    place(n1, labelled(make_pod("other", 1, 100, 2), "other"));
+    auto p = labelled(make_pod("p", 100, 500), "web");
+    anti_affinity_to(*p, "batch");
+    Status s = h.schedule(PodInfo::from(p), result);
+    CHECK(s.code() == Code::Unschedulable);
+    CHECK(result.message == "preemption: 0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules.");
+  }
+}
+
+TEST_CASE("DefaultPreemption: nominated pods count in the spread state of the nominated pass", "[default_preemption]") {
+  // zone-a (n1) and zone-b (n2) both hold one web pod. A web pod nominated to n1 with higher priority
+  // makes zone-a 2 in the first filter pass, so the incoming web pod (maxSkew 1) must not go to n1.
+  PreemptionHandle h({}, /*topology=*/true);
+  NodeInfo& n1 = h.add_node("n1", 8000, false, {{"zone", "zone-a"}});
+  NodeInfo& n2 = h.add_node("n2", 8000, false, {{"zone", "zone-b"}});
+  place(n1, labelled(make_pod("a", 1, 100, 1), "web"));
+  place(n2, labelled(make_pod("b", 1, 100, 1), "web"));
+  h.nominated["n1"].push_back(PodInfo::from(labelled(make_pod("nominee", 200, 100), "web")));
+  PodInfo pod = PodInfo::from(spread_web_pod("p", 100, 100));
+  CycleState state;
+  REQUIRE(h.framework().run_pre_filter(state, pod).is_success());
+  Status s1 = h.run_filter_with_nominated(state, pod, n1);
+  CHECK(s1.code() == Code::Unschedulable);
+  CHECK(s1.reasons() == std::vector<std::string>{std::string(PodTopologySpread::kErrReasonConstraintsNotMatch)});
+  CHECK(h.run_filter_with_nominated(state, pod, n2).is_success());
+  // The nominee was counted in a clone only.
+  CHECK(PodTopologySpread::pre_filter_match_num(state, 0, "zone-a") == 1);
+}
+
+TEST_CASE("DefaultPreemption: PreFilter extension errors end the dry run", "[default_preemption]") {
+  // A state without PodTopologySpread's PreFilter data but with the plugin listed as an extension:
+  // RemovePod fails, and upstream wraps the error.
+  PreemptionHandle h({}, /*topology=*/true);
+  NodeInfo& n1 = h.add_node("n1", 8000, false, {{"zone", "zone-a"}});
+  place(n1, labelled(make_pod("w", 1, 100, 1), "web"));
+  PodInfo preemptor = PodInfo::from(spread_web_pod("p", 100, 500));
+  CycleState good;
+  REQUIRE(h.framework().run_pre_filter(good, preemptor).is_success());
+  CycleState bad;
+  bad.set_pre_filter_extensions(good.pre_filter_extensions());
+  auto dp = DefaultPreemption::create(std::monostate{}, h);
+  auto& plugin = dynamic_cast<DefaultPreemption&>(*dp.value());
+  NodeInfo copy = n1;
+  DefaultPreemption::Victims v;
+  Status s = plugin.select_victims_on_node(bad, preemptor, copy, v);
+  CHECK(s.code() == Code::Error);
+  CHECK(s.reasons() == std::vector<std::string>{"running RemovePod on PreFilter plugin \"PodTopologySpread\": reading "
+                                                "\"PreFilterPodTopologySpread\" from cycleState: not found"});
 }

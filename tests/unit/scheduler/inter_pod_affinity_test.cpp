@@ -454,3 +454,103 @@ TEST_CASE("affinity args are validated like upstream", "[scheduler]") {
   CHECK(InterPodAffinity::validate(args).has_value());
   CHECK_FALSE(InterPodAffinity::create(PodTopologySpreadArgs{}, h).has_value());
 }
+
+// --- PreFilterExtensions: AddPod / RemovePod (upstream TestPreFilterStateAddRemovePod) ---------------
+
+namespace {
+
+// node1 and node2 in region r1, node3 in region r2.
+TopologyFakeHandle two_regions() {
+  TopologyFakeHandle h;
+  h.add_node("node1", {{"region", "r1"}, {"kubernetes.io/hostname", "node1"}});
+  h.add_node("node2", {{"region", "r1"}, {"kubernetes.io/hostname", "node2"}});
+  h.add_node("node3", {{"region", "r2"}, {"kubernetes.io/hostname", "node3"}});
+  return h;
+}
+
+std::map<std::string, Code> filter_all(TopologyFakeHandle& h, InterPodAffinity& pl, const CycleState& state,
+                                       const PodInfo& pod) {
+  std::map<std::string, Code> out;
+  for (const NodeInfo* n : h.snapshot().nodes()) {
+    out[n->name()] = pl.filter(state, pod, *n).code();
+  }
+  return out;
+}
+
+using Codes = std::map<std::string, Code>;
+constexpr Code kOk = Code::Success;
+
+}  // namespace
+
+TEST_CASE("affinity extensions: the incoming pod's anti-affinity follows added and removed pods", "[scheduler]") {
+  TopologyFakeHandle h = two_regions();
+  place(h, PodBuilder("db-0").label("app", "db"), "node1");
+  auto plugin = make_plugin(h);
+  InterPodAffinity& pl = as_ipa(plugin);
+  PodInfo pod = PodBuilder("p").pod_affinity(true, true, 0, in_selector("app", {"db"}), "region").info();
+  CycleState state;
+  REQUIRE(pl.pre_filter(state, pod).is_success());
+  CHECK(filter_all(h, pl, state, pod) ==
+        Codes{{"node1", Code::Unschedulable}, {"node2", Code::Unschedulable}, {"node3", kOk}});
+
+  CycleState clone = state.clone();
+  REQUIRE(pl.remove_pod(clone, pod, h.node("node1").pods[0], h.node("node1")).is_success());
+  CHECK(filter_all(h, pl, clone, pod) == Codes{{"node1", kOk}, {"node2", kOk}, {"node3", kOk}});
+  REQUIRE(pl.add_pod(clone, pod, PodBuilder("db-1").label("app", "db").info(), h.node("node3")).is_success());
+  CHECK(filter_all(h, pl, clone, pod) == Codes{{"node1", kOk}, {"node2", kOk}, {"node3", Code::Unschedulable}});
+  // A pod that does not match the term changes nothing.
+  REQUIRE(pl.add_pod(clone, pod, PodBuilder("web").label("app", "web").info(), h.node("node1")).is_success());
+  CHECK(pl.filter(clone, pod, h.node("node1")).is_success());
+  // The original state is untouched.
+  CHECK(pl.filter(state, pod, h.node("node1")).code() == Code::Unschedulable);
+  CHECK(pl.filter(state, pod, h.node("node3")).is_success());
+}
+
+TEST_CASE("affinity extensions: existing pods' anti-affinity follows added and removed pods", "[scheduler]") {
+  TopologyFakeHandle h = two_regions();
+  PodBuilder guard = PodBuilder("guard").pod_affinity(true, true, 0, in_selector("app", {"web"}), "region");
+  place(h, guard, "node3");
+  auto plugin = make_plugin(h);
+  InterPodAffinity& pl = as_ipa(plugin);
+  PodInfo pod = PodBuilder("p").label("app", "web").info();
+  CycleState state;
+  REQUIRE(pl.pre_filter(state, pod).is_success());  // an existing term matches: no Skip
+  CHECK(pl.filter(state, pod, h.node("node3")).code() == Code::Unschedulable);
+
+  REQUIRE(pl.remove_pod(state, pod, h.node("node3").pods[0], h.node("node3")).is_success());
+  CHECK(filter_all(h, pl, state, pod) == Codes{{"node1", kOk}, {"node2", kOk}, {"node3", kOk}});
+  REQUIRE(pl.add_pod(state, pod, PodBuilder(guard).info(), h.node("node2")).is_success());
+  CHECK(filter_all(h, pl, state, pod) ==
+        Codes{{"node1", Code::Unschedulable}, {"node2", Code::Unschedulable}, {"node3", kOk}});
+}
+
+TEST_CASE("affinity extensions: removing the last matching pod deletes its count", "[scheduler]") {
+  // The pod has affinity to app=db and is itself a db pod. With db-0 on node1 it must join r1; once
+  // db-0 is removed no pod matches, the count is deleted (as upstream, not left at 0), and the
+  // first-pod-of-a-group exception lets it go anywhere.
+  TopologyFakeHandle h = two_regions();
+  place(h, PodBuilder("db-0").label("app", "db"), "node1");
+  auto plugin = make_plugin(h);
+  InterPodAffinity& pl = as_ipa(plugin);
+  PodInfo pod =
+      PodBuilder("p").label("app", "db").pod_affinity(false, true, 0, in_selector("app", {"db"}), "region").info();
+  CycleState state;
+  REQUIRE(pl.pre_filter(state, pod).is_success());
+  CHECK(pl.filter(state, pod, h.node("node3")).code() == Code::UnschedulableAndUnresolvable);
+  REQUIRE(pl.remove_pod(state, pod, h.node("node1").pods[0], h.node("node1")).is_success());
+  CHECK(filter_all(h, pl, state, pod) == Codes{{"node1", kOk}, {"node2", kOk}, {"node3", kOk}});
+  REQUIRE(pl.add_pod(state, pod, PodBuilder("db-1").label("app", "db").info(), h.node("node3")).is_success());
+  CHECK(filter_all(h, pl, state, pod) == Codes{{"node1", Code::UnschedulableAndUnresolvable},
+                                               {"node2", Code::UnschedulableAndUnresolvable},
+                                               {"node3", kOk}});
+}
+
+TEST_CASE("affinity extensions: without PreFilter state AddPod is an error", "[scheduler]") {
+  TopologyFakeHandle h = two_regions();
+  auto plugin = make_plugin(h);
+  CycleState empty;
+  PodInfo pod = PodBuilder("p").info();
+  Status s = as_ipa(plugin).add_pod(empty, pod, PodBuilder("q").info(), h.node("node1"));
+  CHECK(s.code() == Code::Error);
+  CHECK(s.reasons() == std::vector<std::string>{"reading \"PreFilterInterPodAffinity\" from cycleState: not found"});
+}

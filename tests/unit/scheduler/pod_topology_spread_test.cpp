@@ -513,3 +513,122 @@ TEST_CASE("spread prescore skips pods without soft constraints", "[scheduler]") 
   auto soft = PodBuilder("p").label("foo", "").spread(1, kHost, kScheduleAnyway, exists_selector("foo")).info();
   CHECK(as_spread(plugin2).pre_score(state, soft, {}).is_skip());
 }
+
+// --- PreFilterExtensions: AddPod / RemovePod (upstream TestPreFilterStateAddPod / RemovePod) ---------
+
+namespace {
+
+// PreFilter for `pod`, returning the plugin (kept alive by the caller) and its state.
+struct Prefiltered {
+  std::unique_ptr<Plugin> plugin;
+  CycleState state;
+  PodInfo pod;
+  PodTopologySpread& pl() { return as_spread(plugin); }
+};
+
+Prefiltered prefilter(TopologyFakeHandle& h, const api::Pod& pod) {
+  Prefiltered p{make_plugin(h), CycleState{}, PodInfo::from(std::make_shared<const api::Pod>(pod))};
+  REQUIRE(p.pl().pre_filter(p.state, p.pod).is_success());
+  return p;
+}
+
+PodInfo foo_pod(const std::string& name, const std::string& ns = "default") {
+  return PodBuilder(name, ns).label("foo", "").info();
+}
+
+}  // namespace
+
+TEST_CASE("spread extensions: AddPod and RemovePod change the domain's count", "[scheduler]") {
+  TopologyFakeHandle h;
+  add_four_nodes(h);
+  add_foo_pods(h, {{"node-a", 1}, {"node-b", 1}, {"node-x", 1}});  // zone1 2, zone2 1
+  auto incoming = PodBuilder("p").label("foo", "").spread(1, "zone", kDoNotSchedule, exists_selector("foo")).obj();
+  Prefiltered p = prefilter(h, incoming);
+  CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone1") == 2);
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 1);
+  CHECK(p.pl().filter(p.state, p.pod, h.node("node-a")).code() == kNo);  // 2 + 1 - 1 > 1
+
+  SECTION("removing a zone1 pod lets zone1 in again") {
+    REQUIRE(p.pl().remove_pod(p.state, p.pod, foo_pod("p-node-a-0"), h.node("node-a")).is_success());
+    CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone1") == 1);
+    CHECK(p.pl().filter(p.state, p.pod, h.node("node-a")).code() == kOk);
+  }
+  SECTION("adding to zone2 raises the minimum") {
+    REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("new"), h.node("node-y")).is_success());
+    CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone2") == 2);
+    CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 2);
+    CHECK(p.pl().filter(p.state, p.pod, h.node("node-a")).code() == kOk);
+  }
+  SECTION("pods that do not count: other namespace, selector mismatch") {
+    REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("ns", "other"), h.node("node-y")).is_success());
+    REQUIRE(p.pl().add_pod(p.state, p.pod, PodBuilder("bar").label("bar", "").info(), h.node("node-y")).is_success());
+    CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone2") == 1);
+  }
+  SECTION("a clone changes alone") {
+    CycleState clone = p.state.clone();
+    REQUIRE(p.pl().add_pod(clone, p.pod, foo_pod("new"), h.node("node-x")).is_success());
+    CHECK(PodTopologySpread::pre_filter_match_num(clone, 0, "zone2") == 2);
+    CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone2") == 1);
+  }
+  SECTION("no PreFilter state is an error") {
+    CycleState empty;
+    Status s = p.pl().add_pod(empty, p.pod, foo_pod("new"), h.node("node-x"));
+    CHECK(s.code() == Code::Error);
+  }
+}
+
+TEST_CASE("spread extensions: nodes without the keys or outside the inclusion policy are not updated", "[scheduler]") {
+  TopologyFakeHandle h;
+  add_four_nodes(h);
+  h.add_node("node-nokey", {{"node", "node-nokey"}});
+  h.add_node("node-z", {{"zone", "zone3"}, {"node", "node-z"}, {"pool", "other"}});
+  add_foo_pods(h, {{"node-a", 1}, {"node-x", 1}});
+  // nodeAffinityPolicy Honor (the default) with a nodeSelector that node-z does not match.
+  auto incoming = PodBuilder("p")
+                      .label("foo", "")
+                      .node_selector("node", "node-a")
+                      .spread(1, "zone", kDoNotSchedule, exists_selector("foo"))
+                      .obj();
+  Prefiltered p = prefilter(h, incoming);
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("n1"), h.node("node-nokey")).is_success());
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("n2"), h.node("node-z")).is_success());
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("n3"), h.node("node-x")).is_success());
+  CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone3") == std::nullopt);
+  // node-x fails the nodeSelector too: the policy is the incoming pod's, so node-x's pods never count.
+  CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone2") == std::nullopt);
+  CHECK(PodTopologySpread::pre_filter_match_num(p.state, 0, "zone1") == 1);
+}
+
+TEST_CASE("spread extensions: the critical paths behave as upstream's", "[scheduler]") {
+  // Three zones with 0, 1, 1 matching pods. PreFilter keeps the two smallest: zone1 (0) and zone2 (1,
+  // ties by value). Upstream's two-entry critical paths are exact after removals; after additions to
+  // the tracked domains they can miss zone3, and the minimum is then overestimated. kubesim keeps it.
+  TopologyFakeHandle h;
+  h.add_node("n1", {{"zone", "zone1"}});
+  h.add_node("n2", {{"zone", "zone2"}});
+  h.add_node("n3", {{"zone", "zone3"}});
+  add_foo_pods(h, {{"n2", 1}, {"n3", 1}});
+  auto incoming = PodBuilder("p").label("foo", "").spread(1, "zone", kDoNotSchedule, exists_selector("foo")).obj();
+  Prefiltered p = prefilter(h, incoming);
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 0);
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("a"), h.node("n2")).is_success());  // zone2 2
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("b"), h.node("n1")).is_success());  // zone1 1
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 1);
+  REQUIRE(p.pl().add_pod(p.state, p.pod, foo_pod("c"), h.node("n1")).is_success());  // zone1 2
+  // The true minimum is zone3's 1, but zone3 is not on the paths.
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 2);
+  REQUIRE(p.pl().remove_pod(p.state, p.pod, foo_pod("c"), h.node("n1")).is_success());
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 1);
+}
+
+TEST_CASE("spread extensions: minDomains still applies after updates", "[scheduler]") {
+  TopologyFakeHandle h;
+  add_four_nodes(h);
+  add_foo_pods(h, {{"node-a", 2}, {"node-x", 2}});
+  auto incoming = PodBuilder("p").label("foo", "").spread(1, "zone", kDoNotSchedule, exists_selector("foo"), 3).obj();
+  Prefiltered p = prefilter(h, incoming);
+  // Two domains < minDomains 3: the global minimum is 0 whatever the counts.
+  REQUIRE(p.pl().remove_pod(p.state, p.pod, foo_pod("p-node-a-0"), h.node("node-a")).is_success());
+  CHECK(PodTopologySpread::pre_filter_min_match_num(p.state, 0) == 0);
+  CHECK(p.pl().filter(p.state, p.pod, h.node("node-a")).code() == kNo);  // 1 + 1 - 0 > 1
+}

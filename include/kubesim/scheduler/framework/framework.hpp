@@ -49,7 +49,8 @@ class FrameworkHandle {
 
   /// Upstream RunFilterPluginsWithNominatedPods with the filters of the profile whose cycle is running:
   /// when pods with priority >= `pod` (other than `pod`) are nominated to `node`, the filters run
-  /// first on a copy of `node` with those pods added and, if that passes, again on `node` as is; the
+  /// first on a copy of `node` with those pods added (and passed to the PreFilter extensions in a
+  /// clone of `state`) and, if that passes, again on `node` as is; the
   /// node passes only if both do. `node` may be a modified copy of a snapshot node (preemption's dry
   /// run). The default returns Error: this handle cannot run filters.
   virtual Status run_filter_with_nominated(const CycleState& /*state*/, const PodInfo& /*pod*/,
@@ -66,7 +67,26 @@ class FrameworkHandle {
   /// unschedulable (preemption found no candidate; upstream's PostFilterResult with an empty
   /// nominated node). The default does nothing.
   virtual void clear_nominated_node(const api::Pod& /*pod*/) {}
+
+  /// Upstream RunPreFilterExtensionAddPod / RemovePod (the Handle's PluginsRunner): after
+  /// `pod_to_add` was added to (or `pod_to_remove` removed from) `node`, a copy of a snapshot node,
+  /// let the PreFilter plugins of `state`'s cycle update their state, which must be a clone
+  /// (CycleState::clone). The defaults call the free functions below.
+  virtual Status run_pre_filter_extension_add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add,
+                                                  const NodeInfo& node);
+  virtual Status run_pre_filter_extension_remove_pod(CycleState& state, const PodInfo& pod,
+                                                     const PodInfo& pod_to_remove, const NodeInfo& node);
 };
+
+/// RunPreFilterExtensionAddPod: PreFilterPlugin::add_pod of every plugin in
+/// state.pre_filter_extensions() (those with extensions whose PreFilter did not Skip, in PreFilter
+/// order). The first failure stops the loop and gives Error
+/// `running AddPod on PreFilter plugin "<name>": <reason>`.
+Status run_pre_filter_extension_add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add,
+                                        const NodeInfo& node);
+/// RunPreFilterExtensionRemovePod, likewise (`running RemovePod on PreFilter plugin ...`).
+Status run_pre_filter_extension_remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove,
+                                           const NodeInfo& node);
 
 /// Extension points as named in KubeSchedulerConfiguration `plugins:`; MultiPoint enables a plugin at
 /// every point it implements.
@@ -177,6 +197,10 @@ class Framework {
                          PostFilterResult& result);
 
   [[nodiscard]] bool has_score_plugins() const { return !score_.empty(); }
+  /// The profile's Batch plugin (kubesim extension, enabled under multiPoint), or nullptr.
+  [[nodiscard]] BatchPlugin* batch_plugin() const { return batch_; }
+  /// The largest weighted Score total a node can get: 100 × the sum of the Score weights.
+  [[nodiscard]] std::int64_t max_total_score() const;
   /// PreScore, then Score and NormalizeScore for every plugin not skipped, then the weighted sum per
   /// node into `totals` (same order as `nodes`). With `explain`, each node also gets its per-plugin
   /// scores (explain->size() == nodes.size()). Returns the first PreScore or range error, if any.
@@ -205,6 +229,7 @@ class Framework {
   std::vector<WeightedScore> score_;
   std::vector<ReservePlugin*> reserve_;
   std::vector<BindPlugin*> bind_;
+  BatchPlugin* batch_ = nullptr;
   // Per cycle: the Filter plugins and Score plugins whose PreFilter/PreScore did not return Skip,
   // computed once so that the per-node loops do no lookups.
   struct ActiveFilter {

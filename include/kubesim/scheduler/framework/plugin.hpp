@@ -53,6 +53,25 @@ class QueueSortPlugin : public virtual Plugin {
 class PreFilterPlugin : public virtual Plugin {
  public:
   virtual Status pre_filter(CycleState& state, const PodInfo& pod) = 0;
+
+  // PreFilterExtensions (upstream): keep the state PreFilter computed over the whole snapshot in step
+  // when pods are added to or removed from a node afterwards, in a cloned CycleState and on a copy of
+  // the node (preemption's dry run; nominated pods in the filter pass). Called only when
+  // has_pre_filter_extensions() is true and PreFilter did not return Skip.
+
+  /// True if add_pod/remove_pod update this plugin's PreFilter state (upstream: PreFilterExtensions()
+  /// is not nil).
+  [[nodiscard]] virtual bool has_pre_filter_extensions() const { return false; }
+  /// AddPod: `pod_to_add` has been added to `node` while `pod` is being scheduled.
+  virtual Status add_pod(CycleState& /*state*/, const PodInfo& /*pod*/, const PodInfo& /*pod_to_add*/,
+                         const NodeInfo& /*node*/) {
+    return Status::success();
+  }
+  /// RemovePod: `pod_to_remove` has been removed from `node` while `pod` is being scheduled.
+  virtual Status remove_pod(CycleState& /*state*/, const PodInfo& /*pod*/, const PodInfo& /*pod_to_remove*/,
+                            const NodeInfo& /*node*/) {
+    return Status::success();
+  }
 };
 
 /// When the Framework may leave a Filter plugin's filter() uncalled because it is known to return
@@ -139,6 +158,38 @@ class ReservePlugin : public virtual Plugin {
 class BindPlugin : public virtual Plugin {
  public:
   virtual Status bind(const PodInfo& pod, const std::string& node_name) = 0;
+};
+
+/// One equivalence class of a batch (BatchPlugin): identical pending pods of one profile (same
+/// namespace, labels, owners and spec), their feasible nodes and each node's weighted Score total.
+/// Filter and Score ran once for the class against the snapshot as it was before the batch.
+struct BatchClass {
+  /// The first pod of the class in queue order; every pod of the class has the same requests.
+  const PodInfo* pod = nullptr;
+  /// How many pods the class holds (>= 1).
+  std::int32_t count = 0;
+  /// Nodes that passed Filter, in the order they were tried; never empty.
+  std::span<const NodeInfo* const> nodes;
+  /// The profile's weighted Score total of each node (same order); all 0 without Score plugins.
+  std::span<const std::int64_t> scores;
+};
+
+/// Batch (kubesim extension, not in kube-scheduler; docs/policies.md): a profile with a Batch plugin
+/// schedules up to batch_size() pending pods of one priority per cycle. The Scheduler groups them into
+/// classes, runs PreFilter, Filter and Score per class, and asks the plugin where each pod should go;
+/// it then re-checks Filter for each pod against the snapshot with the earlier pods of the batch
+/// assumed, and binds. Pods the plugin leaves out, or whose node no longer fits, go through the
+/// ordinary single-pod cycle right after. Enabled under `multiPoint` (at most one per profile).
+class BatchPlugin : public virtual Plugin {
+ public:
+  /// The most pods one batch cycle takes from activeQ (>= 1).
+  [[nodiscard]] virtual std::int32_t batch_size() const = 0;
+  /// Places the classes. `placements` has Σ count entries, class after class in the order of
+  /// `classes`, the pods of a class in queue order; the plugin sets each to one of the class's nodes,
+  /// or leaves it nullptr (not placed by the batch). `max_score` bounds every score (100 × the sum of
+  /// the profile's Score weights). An Error status fails the batch: every pod is then scheduled alone.
+  virtual Status assign(std::span<const BatchClass> classes, std::int64_t max_score,
+                        std::span<const NodeInfo*> placements) = 0;
 };
 
 /// Replaces each score s with DefaultNormalizeScore(maxPriority, reverse): s' = max·s/maxScore, and

@@ -61,9 +61,20 @@ struct DefaultPreemptionArgs {
   std::int32_t min_candidate_nodes_absolute = 100;
 };
 
+/// MinCostFlow (kubesim batch policy, docs/policies.md); no upstream counterpart.
+struct MinCostFlowArgs {
+  /// Most pods placed by one batch cycle, 1..10000.
+  std::int32_t batch_size = 256;
+  /// Arcs per pod class: at least this many best-scoring feasible nodes, 1..1000.
+  std::int32_t candidate_nodes = 32;
+  /// Extra cost, in score points, of each further pod of the batch on the same node, 0..10000.
+  std::int32_t load_cost = 0;
+};
+
 /// The args of one plugin; monostate for plugins without arguments (or none configured).
-using PluginArgs = std::variant<std::monostate, NodeResourcesFitArgs, NodeResourcesBalancedAllocationArgs,
-                                InterPodAffinityArgs, PodTopologySpreadArgs, NodeAffinityArgs, DefaultPreemptionArgs>;
+using PluginArgs =
+    std::variant<std::monostate, NodeResourcesFitArgs, NodeResourcesBalancedAllocationArgs, InterPodAffinityArgs,
+                 PodTopologySpreadArgs, NodeAffinityArgs, DefaultPreemptionArgs, MinCostFlowArgs>;
 
 /// The upstream Go type name of the args held ("NodeResourcesFitArgs"; "<nil>" for none), for the
 /// "want args to be of type X, got *config.Y" messages of plugin factories.

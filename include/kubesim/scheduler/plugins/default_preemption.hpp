@@ -16,9 +16,11 @@
 ///  3. Dry run from a random offset (the handle's rng) over the potential nodes, stopping once there is
 ///     a non-PDB-violating candidate and at least num_candidates() candidates (upstream runs the nodes in
 ///     parallel and cancels; here they run in order, which is one of upstream's possible outcomes).
-///  4. select_victims_on_node on a copy of each node: remove every pod of lower priority, run the
-///     profile's filters (with nominated pods, through the handle); reprieve PDB-violating pods first,
-///     then the others, most important first.
+///  4. select_victims_on_node on a copy of each node and a clone of the CycleState: remove every pod
+///     of lower priority, run the profile's filters (with nominated pods, through the handle); reprieve
+///     PDB-violating pods first, then the others, most important first. Every removal and re-addition
+///     goes through the PreFilter extensions (handle.run_pre_filter_extension_remove_pod/add_pod), so
+///     PodTopologySpread's and InterPodAffinity's counts follow the node copy.
 ///  5. pick_one_node: criteria (a)–(f) of K8S-SEMANTICS §5; the final tie goes to the first remaining
 ///     candidate in dry-run order (upstream: Go map order).
 ///  6. handle.preempt(): DisruptionTarget condition + delete for each victim, lower-priority nominations
@@ -26,11 +28,6 @@
 /// Messages are prefixed "preemption: " as upstream; a failed dry run reports a FitError over the
 /// potential nodes, e.g. "preemption: 0/3 nodes are available: 3 No preemption victims found for
 /// incoming pod.".
-///
-/// Limitation: plugins with PreFilter state computed over the whole snapshot (PodTopologySpread,
-/// InterPodAffinity) have no AddPod/RemovePod extensions in kubesim, so during the dry run and when
-/// nominated pods are added they see the counts from before the removal/addition. Resource, port and
-/// per-node filters see the modified NodeInfo.
 ///
 /// Args: DefaultPreemptionArgs (minCandidateNodesPercentage 0..100, minCandidateNodesAbsolute >= 0,
 /// not both 0).
@@ -83,10 +80,12 @@ class DefaultPreemption final : public PostFilterPlugin {
   /// PodEligibleToPreemptOthers; `nominated_status` is the filter status of the pod's nominated node
   /// (nullptr when it was not evaluated). On false, `message` says why.
   [[nodiscard]] bool is_eligible(const api::Pod& pod, const Status* nominated_status, std::string& message) const;
-  /// SelectVictimsOnNode on `node`, a copy the call modifies. Success with the victims, or the status
-  /// that rules the node out (UnschedulableAndUnresolvable "No preemption victims found for incoming
-  /// pod" when nothing has lower priority, or the filters' rejection).
-  Status select_victims_on_node(const CycleState& state, const PodInfo& pod, NodeInfo& node, Victims& victims);
+  /// SelectVictimsOnNode on `node`, a copy the call modifies, with `state`, a clone of the cycle's
+  /// state (CycleState::clone) that the PreFilter extensions update as pods leave and return. Success
+  /// with the victims, or the status that rules the node out (UnschedulableAndUnresolvable "No
+  /// preemption victims found for incoming pod" when nothing has lower priority, or the filters'
+  /// rejection), or the Error of a PreFilter extension.
+  Status select_victims_on_node(CycleState& state, const PodInfo& pod, NodeInfo& node, Victims& victims);
   /// pickOneNodeForPreemption over non-empty `candidates`; returns an index into it.
   [[nodiscard]] static std::size_t pick_one_node(std::span<const Candidate> candidates);
   /// util.MoreImportantPod: higher priority, then earlier status.startTime (unset = latest).

@@ -14,6 +14,12 @@
 ///    matches its own terms may go anywhere when no pod matches), anti-affinity ("node(s) didn't match
 ///    pod anti-affinity rules", Unschedulable), existing pods' anti-affinity ("node(s) didn't satisfy
 ///    existing pods anti-affinity rules", Unschedulable). O(topology keys) per node.
+///  * PreFilterExtensions (AddPod/RemovePod, upstream updateWithPod): a pod added to / removed from a
+///    node changes the three maps by ±1 at the node's values: (1) for each of its required
+///    anti-affinity terms that matches the incoming pod, (2) for each of the incoming pod's affinity
+///    term keys if it matches all of them, (3) for each incoming anti-affinity term it matches. A pair
+///    that drops to 0 is deleted, as upstream, so "no pod matches" checks see it gone. Used on a cloned
+///    CycleState by preemption's dry run and the filter pass with nominated pods.
 ///  * PreScore: topologyScore[key][value] from the incoming pod's preferred terms (±weight) and the
 ///    existing pods' required affinity (hardPodAffinityWeight) and preferred terms (±weight). Skip when
 ///    nothing was recorded, or when ignorePreferredTermsOfExistingPods is set and the pod has no
@@ -55,6 +61,9 @@ class InterPodAffinity final : public PreFilterPlugin, public FilterPlugin, publ
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status pre_filter(CycleState& state, const PodInfo& pod) override;
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  [[nodiscard]] bool has_pre_filter_extensions() const override { return true; }
+  Status add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add, const NodeInfo& node) override;
+  Status remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove, const NodeInfo& node) override;
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
   [[nodiscard]] bool has_normalize() const override { return true; }

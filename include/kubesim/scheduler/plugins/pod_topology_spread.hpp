@@ -15,7 +15,14 @@
 ///    nodeTaintsPolicy and carries every constraint's topology key. O(nodes × pods). Skip when the pod
 ///    has no DoNotSchedule constraint.
 ///  * Filter: per constraint, "missing required label" (UnschedulableAndUnresolvable) or
-///    count + selfMatch − globalMin > maxSkew (Unschedulable). O(constraints) per node.
+///    count + selfMatch − globalMin > maxSkew (Unschedulable). O(constraints) per node. globalMin
+///    comes from upstream's criticalPaths (the two smallest domains), 0 with fewer than minDomains
+///    domains.
+///  * PreFilterExtensions (AddPod/RemovePod, upstream updateWithPod): a pod of the incoming pod's
+///    namespace added to / removed from a node that carries every constraint key changes the count of
+///    the node's domain by ±1 for each constraint whose selector it matches and whose inclusion
+///    policies the node passes, and updates the critical paths. Preemption's dry run and the filter
+///    pass with nominated pods use them on a cloned CycleState. O(constraints).
 ///  * PreScore (ScheduleAnyway constraints): per-domain counts over all nodes for the domains of the
 ///    feasible nodes, and the weights ln(#domains + 2). Skip when the pod has no soft constraint.
 ///  * Score: round(Σ count·weight + maxSkew − 1); NormalizeScore: 100·(max + min − s)/max, 0 for
@@ -65,10 +72,20 @@ class PodTopologySpread final : public PreFilterPlugin, public FilterPlugin, pub
   [[nodiscard]] std::string_view name() const override { return kName; }
   Status pre_filter(CycleState& state, const PodInfo& pod) override;
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  [[nodiscard]] bool has_pre_filter_extensions() const override { return true; }
+  Status add_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_add, const NodeInfo& node) override;
+  Status remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& pod_to_remove, const NodeInfo& node) override;
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   std::int64_t score(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
   [[nodiscard]] bool has_normalize() const override { return true; }
   void normalize_score(const CycleState& state, const PodInfo& pod, std::span<std::int64_t> scores) override;
+
+  /// The PreFilter state in `state`, for tests and explanations: the number of matching pods in domain
+  /// `value` of the i-th DoNotSchedule constraint (nullopt for an unknown domain or without state),
+  /// and the global minimum Filter uses for it (critical paths, minDomains applied).
+  static std::optional<std::int64_t> pre_filter_match_num(const CycleState& state, std::size_t i,
+                                                          std::string_view value);
+  static std::optional<std::int64_t> pre_filter_min_match_num(const CycleState& state, std::size_t i);
 
   /// upstream helper.DefaultSelector restricted to the kinds kubesim models: the union of the
   /// selectors of the Services in the pod's namespace that select it, ANDed with the selector of the
@@ -76,6 +93,10 @@ class PodTopologySpread final : public PreFilterPlugin, public FilterPlugin, pub
   static std::optional<api::LabelSelector> default_selector(const api::Pod& pod, const ClusterObjects& objects);
 
  private:
+  /// upstream updateWithPod: `delta` is +1 (AddPod) or −1 (RemovePod).
+  static Status update_with_pod(CycleState& state, const PodInfo& preemptor, const PodInfo& updated,
+                                const NodeInfo& node, std::int64_t delta);
+
   FrameworkHandle& handle_;
   std::vector<api::TopologySpreadConstraint> default_constraints_;
   bool system_defaulted_;
