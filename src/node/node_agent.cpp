@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace kubesim::node {
 namespace {
@@ -18,47 +19,116 @@ std::string normalize_image(const std::string& image) {
   return has_tag || has_digest ? image : image + ":latest";
 }
 
-api::NodeCondition node_condition(std::string type, api::ConditionStatus status, std::string reason,
-                                  std::string message, base::SimTime now) {
-  return api::NodeCondition{std::move(type), status, std::move(reason), std::move(message), now, now};
+// The conditions a healthy kubelet reports, in the order of upstream's node status setters, with the
+// event each one records when it changes (pkg/kubelet/nodestatus/setters.go).
+struct KubeletCondition {
+  std::string_view type;
+  api::ConditionStatus status;
+  std::string_view reason;
+  std::string_view message;
+  std::string_view event;
+};
+constexpr std::array<KubeletCondition, 4> kKubeletConditions{{
+    {"MemoryPressure", api::ConditionStatus::False, "KubeletHasSufficientMemory",
+     "kubelet has sufficient memory available", "NodeHasSufficientMemory"},
+    {"DiskPressure", api::ConditionStatus::False, "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+     "NodeHasNoDiskPressure"},
+    {"PIDPressure", api::ConditionStatus::False, "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+     "NodeHasSufficientPID"},
+    {"Ready", api::ConditionStatus::True, "KubeletReady", "kubelet is posting ready status", "NodeReady"},
+}};
+
+bool reports_differently(const api::NodeCondition* c, const KubeletCondition& want) {
+  return c == nullptr || c->status != want.status || c->reason != want.reason || c->message != want.message;
+}
+
+// Go's Duration.Truncate(time.Millisecond), as the Pulled message prints durations.
+base::Duration truncate_ms(base::Duration d) { return base::Duration::from_millis(d.nanos() / 1'000'000); }
+
+const api::Container& container_at(const api::PodSpec& spec, std::uint32_t i) {
+  return i < spec.init_containers.size() ? spec.init_containers[i] : spec.containers[i - spec.init_containers.size()];
 }
 
 }  // namespace
 
 NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config)
-    : sim_(sim), client_(server, "kubelet", client::Endpoint{sim::EventKind::KubeletReply, 0}),
-      config_(std::move(config)) {}
+    : sim_(sim), server_(server), client_(server, "kubelet", client::Endpoint{sim::EventKind::KubeletReply, 0}),
+      admin_client_(server, "cluster-admin"), recorder_(sim, client_, "kubelet"), config_(std::move(config)) {}
 
 NodeIndex NodeAgent::add_node(api::Node node) {
   auto idx = static_cast<NodeIndex>(pool_.size());
+  index_by_name_.emplace(node.metadata.name, idx);
   return pool_.add(std::move(node), sim_.rng_stream("kubelet", idx));
+}
+
+std::optional<NodeIndex> NodeAgent::find(std::string_view node_name) const {
+  auto it = index_by_name_.find(node_name);
+  if (it == index_by_name_.end()) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 void NodeAgent::start() {
   base::SimTime now = sim_.now();
-  for (std::size_t n = started_nodes_; n < pool_.size(); ++n) {
+  base::Duration renew = config_.lease_renew_interval();
+  for (std::size_t i = started_nodes_; i < pool_.size(); ++i) {
+    auto n = static_cast<NodeIndex>(i);
+    pool_.running[n] = 1;
     api::Node node = pool_.registration[n];
-    // Kubelet registration: the Node object with the conditions of a healthy node.
-    node.status.conditions = {
-        node_condition("MemoryPressure", api::ConditionStatus::False, "KubeletHasSufficientMemory",
-                       "kubelet has sufficient memory available", now),
-        node_condition("DiskPressure", api::ConditionStatus::False, "KubeletHasNoDiskPressure",
-                       "kubelet has no disk pressure", now),
-        node_condition("PIDPressure", api::ConditionStatus::False, "KubeletHasSufficientPID",
-                       "kubelet has sufficient PID available", now),
-        node_condition("Ready", api::ConditionStatus::True, "KubeletReady", "kubelet is posting ready status", now),
-    };
+    // Kubelet registration: the Node object with the conditions of a healthy node (registerWithAPIServer
+    // runs the status setters on the initial node, so every condition is new and records its event).
+    record_node_event(n, "Starting", "Starting kubelet.");
+    for (const KubeletCondition& c : kKubeletConditions) {
+      node.status.conditions.push_back(
+          api::NodeCondition{std::string(c.type), c.status, std::string(c.reason), std::string(c.message), now, now});
+      record_node_event(n, c.event, fmt::format("Node {} status is now: {}", pool_.name(n), c.event));
+    }
     client_.create(api::AnyObject(std::move(node)));
-    client::WatchFilter filter;
-    filter.node_name = pool_.name(static_cast<NodeIndex>(n));
-    client_.list_and_watch(api::Kind::Pod, filter,
-                           client::Endpoint{sim::EventKind::KubeletWatch, static_cast<std::uint32_t>(n)});
+
+    // The node Lease (pkg/kubelet/nodelease via component-helpers/apimachinery/lease).
+    api::Lease lease;
+    lease.metadata.name = pool_.name(n);
+    lease.metadata.namespace_ = std::string(api::kNodeLeaseNamespace);
+    lease.spec.holder_identity = pool_.name(n);
+    lease.spec.lease_duration_seconds = config_.node_lease_duration_seconds;
+    lease.spec.acquire_time = now;
+    lease.spec.renew_time = now;
+    client_.create(api::AnyObject(std::move(lease)));
+    pool_.lease_acquired[n] = now;
+    pool_.last_status_report[n] = now;
+
+    start_watch(n);
+
+    // Real kubelets started at different moments: a seeded phase per node spreads the renewals of a
+    // large cluster over the whole interval instead of one instant.
+    base::Rng phase_rng = sim_.rng_stream("kubelet-heartbeat", n);
+    base::Duration phase =
+        base::Duration::from_nanos(phase_rng.uniform_int(1, std::max<std::int64_t>(1, renew.nanos())));
+    pool_.next_lease_renew[n] = now + phase;
+    pool_.next_status_update[n] = now + phase;
+    schedule_heartbeat(n);
   }
   started_nodes_ = pool_.size();
 }
 
-void NodeAgent::handle_watch(NodeIndex node, std::uint32_t slot) {
+void NodeAgent::start_watch(NodeIndex node) {
+  auto channel = static_cast<std::uint32_t>(channel_node_.size());
+  channel_node_.push_back(node);
+  pool_.watch_channel[node] = channel;
+  client::WatchFilter filter;
+  filter.node_name = pool_.name(node);
+  client_.list_and_watch(api::Kind::Pod, filter, client::Endpoint{sim::EventKind::KubeletWatch, channel});
+}
+
+void NodeAgent::handle_watch(std::uint32_t channel, std::uint32_t slot) {
   client::WatchEvent ev = client_.take_watch_event(slot);
+  NodeIndex node = channel_node_[channel];
+  // A watch the kubelet abandoned (crash, partition) keeps delivering: the API server has no way to
+  // close it, and the kubelet simply no longer reads it.
+  if (pool_.watch_channel[node] != channel || !pool_.connected(node)) {
+    return;
+  }
   auto pod = ev.object.as<api::Pod>();
   switch (ev.type) {
   case client::ChangeType::Added:
@@ -79,10 +149,40 @@ void NodeAgent::schedule_step(std::uint32_t row, base::SimTime at) {
   r.has_pending = true;
 }
 
-void NodeAgent::send_status(const api::Pod& pod) {
+void NodeAgent::send_status(NodeIndex node, const api::Pod& pod) {
   api::Pod next = pod;
   next.metadata.resource_version = 0;  // status patch: no precondition
+  if (pool_.partitioned[node] != 0) {
+    // The status manager keeps the latest status and syncs it once the API server is reachable again.
+    held_[node].push_back(HeldWrite{false, std::move(next)});
+    return;
+  }
   client_.update_status(api::AnyObject(std::move(next)));
+}
+
+void NodeAgent::confirm_deletion(NodeIndex node, const api::Pod& pod) {
+  if (pool_.partitioned[node] != 0) {
+    held_[node].push_back(HeldWrite{true, pod});
+    return;
+  }
+  client_.remove(api::Kind::Pod, pod.metadata.namespace_, pod.metadata.name, 0);
+}
+
+void NodeAgent::record_node_event(NodeIndex node, std::string_view reason, std::string message) {
+  if (!pool_.connected(node)) {
+    return;  // the event broadcaster cannot reach the API server either
+  }
+  // The kubelet's nodeRef: kind Node, name and uid both the node name.
+  const std::string& name = pool_.name(node);
+  recorder_.record(api::ObjectReference{"Node", "", name, name, "v1"}, api::kEventTypeNormal, reason,
+                   std::move(message), name);
+}
+
+void NodeAgent::record_pod_event(NodeIndex node, const api::Pod& pod, std::string_view reason, std::string message) {
+  if (!pool_.connected(node)) {
+    return;
+  }
+  recorder_.record(client::reference_to(pod), api::kEventTypeNormal, reason, std::move(message), pool_.name(node));
 }
 
 void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod) {
@@ -126,7 +226,7 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     rejected.status.message =
         fmt::format("Pod was rejected: Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}",
                     reject_resource, requested, used, capacity);
-    send_status(rejected);
+    send_status(node, rejected);
     return;
   }
   pool_.admitted_milli_cpu[node] += cpu;
@@ -164,11 +264,26 @@ void NodeAgent::on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> 
   }
   PodRow& r = rows_[it->second];
   r.pod = std::move(pod);
+  if (r.stage == Stage::Running && !r.pod->is_terminating() && !r.pod->is_ready()) {
+    // Someone else (the node lifecycle controller's MarkPodsNotReady) wrote Ready=False on a pod whose
+    // containers run fine: the status manager puts its own view back (needsReconcile).
+    api::Pod fixed = *r.pod;
+    for (const char* type : {"ContainersReady", "Ready"}) {
+      fixed.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", sim_.now()});
+    }
+    send_status(node, fixed);
+    return;
+  }
   if (r.pod->is_terminating() && r.stage != Stage::Stopping) {
     // Graceful deletion: stop the containers (modelled as immediate: the simulated processes exit on
     // SIGTERM), then confirm.
     if (r.has_pending) {
       sim_.cancel(r.pending);
+    }
+    if (r.stage == Stage::Running) {
+      for (const api::Container& c : r.pod->spec.containers) {
+        record_pod_event(node, *r.pod, "Killing", fmt::format("Stopping container {}", c.name));
+      }
     }
     r.stage = Stage::Stopping;
     schedule_step(it->second, sim_.now());
@@ -197,36 +312,44 @@ void NodeAgent::release(std::uint32_t row) {
 
 void NodeAgent::free_row(std::uint32_t row) {
   finished_uids_.insert(rows_[row].pod->metadata.uid);
+  drop_row(row);
+}
+
+void NodeAgent::drop_row(std::uint32_t row) {
   row_by_key_.erase(rows_[row].key);
   rows_[row] = PodRow{};
   free_rows_.push_back(row);
 }
 
 base::Duration NodeAgent::pull_images(std::uint32_t row) {
-  const PodRow& r = rows_[row];
+  PodRow& r = rows_[row];
   NodeIndex n = r.node;
   std::vector<std::string>& cached = pool_.images[n];
   base::SimTime now = sim_.now();
   base::SimTime done = now;
-  auto pull = [&](const api::Container& c) {
+  const api::PodSpec& spec = r.pod->spec;
+  auto count = static_cast<std::uint32_t>(spec.init_containers.size() + spec.containers.size());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const api::Container& c = container_at(spec, i);
     if (c.image.empty()) {
-      return;
+      continue;
     }
     std::string image = normalize_image(c.image);
     auto it = std::lower_bound(cached.begin(), cached.end(), image);
     if (it != cached.end() && *it == image) {
-      return;
+      record_pod_event(n, *r.pod, "Pulled", fmt::format("Container image \"{}\" already present on machine", c.image));
+      continue;
     }
+    record_pod_event(n, *r.pod, "Pulling", fmt::format("Pulling image \"{}\"", c.image));
     // serializeImagePulls: one pull at a time per node, in request order.
     base::SimTime start = std::max(now, pool_.puller_free_at[n]);
     base::SimTime end = start + config_.image_pull_latency.sample(pool_.rng[n]);
     pool_.puller_free_at[n] = end;
     cached.insert(it, std::move(image));
     ++image_pulls_;
+    r.pulls.push_back(PullRecord{i, end - start, end - now});
     done = std::max(done, end);
-  };
-  std::for_each(r.pod->spec.init_containers.begin(), r.pod->spec.init_containers.end(), pull);
-  std::for_each(r.pod->spec.containers.begin(), r.pod->spec.containers.end(), pull);
+  }
   return done - now;
 }
 
@@ -241,6 +364,16 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     schedule_step(row, now + pull_images(row));
     break;
   case Stage::Pulling: {
+    // The Pulled events of this pod's pulls (recorded when the last one is done: the model runs a
+    // pod's pulls as one stage).
+    for (const PullRecord& p : r.pulls) {
+      record_pod_event(node, *r.pod, "Pulled",
+                       fmt::format("Successfully pulled image \"{}\" in {} ({} including waiting)",
+                                   container_at(r.pod->spec, p.container).image,
+                                   base::format_duration(truncate_ms(p.pull)),
+                                   base::format_duration(truncate_ms(p.total))));
+    }
+    r.pulls.clear();
     // Init containers run one after another to completion; app containers are then started in spec
     // order without waiting for each other, so the pod is up when the slowest one is.
     base::Duration total = base::Duration::zero();
@@ -256,9 +389,17 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     break;
   }
   case Stage::Starting: {
+    for (const auto* list : {&r.pod->spec.init_containers, &r.pod->spec.containers}) {
+      for (const api::Container& c : *list) {
+        record_pod_event(node, *r.pod, "Created", fmt::format("Created container {}", c.name));
+        record_pod_event(node, *r.pod, "Started", fmt::format("Started container {}", c.name));
+      }
+    }
     api::Pod running = *r.pod;
     running.status.phase = api::PodPhase::Running;
-    running.status.start_time = r.acknowledged;
+    if (!running.status.start_time) {
+      running.status.start_time = r.acknowledged;  // kept across kubelet restarts, as upstream
+    }
     running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
     std::uint32_t ip = pool_.next_pod_ip[node]++;
     running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
@@ -269,7 +410,7 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     for (const api::Container& c : running.spec.containers) {
       running.status.container_statuses.push_back(api::ContainerStatus{c.name, true, true, 0});
     }
-    send_status(running);
+    send_status(node, running);
     r.stage = Stage::Running;
     const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
     if (duration != nullptr) {
@@ -289,19 +430,216 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
       cs.ready = false;
       cs.started = false;
     }
-    send_status(done);
+    send_status(node, done);
     release(row);
     free_row(row);
     break;
   }
   case Stage::Stopping: {
     // Containers are stopped: confirm the deletion with grace 0 so the API server removes the pod.
-    client_.remove(api::Kind::Pod, r.pod->metadata.namespace_, r.pod->metadata.name, 0);
+    confirm_deletion(node, *r.pod);
     release(row);
     free_row(row);
     break;
   }
   }
+}
+
+// --- heartbeats -------------------------------------------------------------------------------------
+
+void NodeAgent::schedule_heartbeat(NodeIndex node) {
+  base::SimTime at = std::min(pool_.next_lease_renew[node], pool_.next_status_update[node]);
+  pool_.heartbeat[node] = sim_.schedule_at(at, sim::EventKind::KubeletHeartbeat, node, 0);
+  pool_.heartbeat_pending[node] = 1;
+}
+
+void NodeAgent::cancel_heartbeat(NodeIndex node) {
+  if (pool_.heartbeat_pending[node] != 0) {
+    sim_.cancel(pool_.heartbeat[node]);
+    pool_.heartbeat_pending[node] = 0;
+  }
+}
+
+void NodeAgent::handle_heartbeat(NodeIndex node) {
+  pool_.heartbeat_pending[node] = 0;
+  if (pool_.running[node] == 0) {
+    return;
+  }
+  base::SimTime now = sim_.now();
+  // A partitioned kubelet keeps trying on its usual schedule; its requests just never arrive.
+  if (now >= pool_.next_lease_renew[node]) {
+    if (pool_.connected(node)) {
+      renew_lease(node);
+    }
+    pool_.next_lease_renew[node] = now + config_.lease_renew_interval();
+  }
+  if (now >= pool_.next_status_update[node]) {
+    if (pool_.connected(node)) {
+      sync_node_status(node);
+    }
+    pool_.next_status_update[node] = now + config_.node_status_update_frequency;
+  }
+  schedule_heartbeat(node);
+}
+
+void NodeAgent::renew_lease(NodeIndex node) {
+  api::Lease lease;
+  lease.metadata.name = pool_.name(node);
+  lease.metadata.namespace_ = std::string(api::kNodeLeaseNamespace);
+  lease.spec.holder_identity = pool_.name(node);
+  lease.spec.lease_duration_seconds = config_.node_lease_duration_seconds;
+  lease.spec.acquire_time = pool_.lease_acquired[node];
+  lease.spec.renew_time = sim_.now();
+  client_.update(api::AnyObject(std::move(lease)));
+  ++lease_renewals_;
+}
+
+void NodeAgent::sync_node_status(NodeIndex node) {
+  // tryUpdateNodeStatus: GET the Node (from the API server's cache), compute the status on it, PATCH it
+  // when it changed (heartbeat times aside) or nodeStatusReportFrequency has passed.
+  client::ObjectRef ref = server_.get(client_.id(), api::Kind::Node, "", pool_.name(node));
+  if (!ref) {
+    return;  // deleted under a running kubelet; upstream only registers at start-up
+  }
+  const api::Node& current = ref.get<api::Node>();
+  const api::Node& reg = pool_.registration[node];
+  base::SimTime now = sim_.now();
+  bool changed =
+      !(current.status.capacity == reg.status.capacity) || !(current.status.allocatable == reg.status.allocatable);
+  for (const KubeletCondition& want : kKubeletConditions) {
+    changed = changed || reports_differently(current.status.condition(want.type), want);
+  }
+  if (!changed && now < pool_.last_status_report[node] + config_.node_status_report_frequency) {
+    return;
+  }
+  api::Node next;
+  next.metadata.name = current.metadata.name;
+  next.status = current.status;
+  next.status.capacity = reg.status.capacity;
+  next.status.allocatable = reg.status.allocatable;
+  for (const KubeletCondition& want : kKubeletConditions) {
+    auto it = std::find_if(next.status.conditions.begin(), next.status.conditions.end(),
+                           [&](const api::NodeCondition& c) { return c.type == want.type; });
+    if (it == next.status.conditions.end()) {
+      next.status.conditions.push_back(api::NodeCondition{std::string(want.type), want.status, std::string(want.reason),
+                                                          std::string(want.message), now, now});
+      record_node_event(node, want.event, fmt::format("Node {} status is now: {}", pool_.name(node), want.event));
+      continue;
+    }
+    if (it->status != want.status) {
+      it->last_transition_time = now;
+      record_node_event(node, want.event, fmt::format("Node {} status is now: {}", pool_.name(node), want.event));
+    }
+    it->status = want.status;
+    it->reason = std::string(want.reason);
+    it->message = std::string(want.message);
+    it->last_heartbeat_time = now;
+  }
+  client_.update_status(api::AnyObject(std::move(next)));
+  pool_.last_status_report[node] = now;
+  ++status_reports_;
+}
+
+// --- faults -----------------------------------------------------------------------------------------
+
+void NodeAgent::drop_pods(NodeIndex node) {
+  for (std::uint32_t row = 0; row < rows_.size(); ++row) {
+    PodRow& r = rows_[row];
+    if (r.pod == nullptr || r.node != node) {
+      continue;
+    }
+    if (r.has_pending) {
+      sim_.cancel(r.pending);
+    }
+    release(row);
+    drop_row(row);
+  }
+}
+
+void NodeAgent::crash(NodeIndex node) {
+  if (pool_.running[node] == 0) {
+    return;
+  }
+  pool_.running[node] = 0;
+  pool_.watch_channel[node] = kNoChannel;
+  cancel_heartbeat(node);
+  // The machine is gone with everything on it: containers, the puller's queue, unsent writes. Images
+  // on disk survive a reboot.
+  drop_pods(node);
+  held_.erase(node);
+  pool_.puller_free_at[node] = sim_.now();
+}
+
+void NodeAgent::recover(NodeIndex node) {
+  if (pool_.running[node] != 0 || pool_.removed[node] != 0 || node >= started_nodes_) {
+    return;
+  }
+  pool_.running[node] = 1;
+  record_node_event(node, "Starting", "Starting kubelet.");
+  if (pool_.partitioned[node] == 0) {
+    reconnect(node);
+  }
+  // A starting kubelet renews its Lease and syncs its node status at once, then on its usual periods.
+  pool_.next_lease_renew[node] = sim_.now();
+  pool_.next_status_update[node] = sim_.now();
+  schedule_heartbeat(node);
+}
+
+void NodeAgent::partition(NodeIndex node, bool cut) {
+  if (pool_.removed[node] != 0 || (pool_.partitioned[node] != 0) == cut) {
+    return;
+  }
+  pool_.partitioned[node] = cut ? 1 : 0;
+  if (cut) {
+    pool_.watch_channel[node] = kNoChannel;
+    return;
+  }
+  if (pool_.running[node] != 0) {
+    reconnect(node);
+  }
+}
+
+void NodeAgent::reconnect(NodeIndex node) {
+  if (auto it = held_.find(node); it != held_.end()) {
+    std::vector<HeldWrite> writes = std::move(it->second);
+    held_.erase(it);
+    for (HeldWrite& w : writes) {
+      if (w.is_delete) {
+        client_.remove(api::Kind::Pod, w.pod.metadata.namespace_, w.pod.metadata.name, 0);
+      } else {
+        client_.update_status(api::AnyObject(std::move(w.pod)));
+      }
+    }
+  }
+  // Pods the kubelet still runs: stop those deleted while it could not hear about it, and catch up on
+  // the others (a deletion started meanwhile shows as a deletionTimestamp).
+  for (std::uint32_t row = 0; row < rows_.size(); ++row) {
+    if (rows_[row].pod == nullptr || rows_[row].node != node) {
+      continue;
+    }
+    const api::Pod& mine = *rows_[row].pod;
+    client::ObjectRef ref = server_.get(client_.id(), api::Kind::Pod, mine.metadata.namespace_, mine.metadata.name);
+    if (!ref || ref.meta().uid != mine.metadata.uid) {
+      if (rows_[row].has_pending) {
+        sim_.cancel(rows_[row].pending);
+      }
+      release(row);
+      drop_row(row);
+      continue;
+    }
+    on_pod_modified(node, ref.as<api::Pod>());
+  }
+  start_watch(node);
+}
+
+void NodeAgent::remove(NodeIndex node) {
+  if (pool_.removed[node] != 0) {
+    return;
+  }
+  crash(node);
+  pool_.removed[node] = 1;
+  admin_client_.remove(api::Kind::Node, "", pool_.name(node));
+  admin_client_.remove(api::Kind::Lease, std::string(api::kNodeLeaseNamespace), pool_.name(node));
 }
 
 }  // namespace kubesim::node

@@ -19,6 +19,16 @@ NodeIndex NodePool::add(api::Node node, base::Rng r) {
   puller_free_at.push_back(base::SimTime::zero());
   rng.push_back(r);
   next_pod_ip.push_back(2);
+  running.push_back(0);
+  partitioned.push_back(0);
+  removed.push_back(0);
+  watch_channel.push_back(kNoChannel);
+  heartbeat.push_back(0);
+  heartbeat_pending.push_back(0);
+  next_lease_renew.push_back(base::SimTime::zero());
+  next_status_update.push_back(base::SimTime::zero());
+  last_status_report.push_back(base::SimTime::zero());
+  lease_acquired.push_back(base::SimTime::zero());
   return idx;
 }
 
@@ -31,6 +41,16 @@ void NodePool::reserve(std::size_t n) {
   puller_free_at.reserve(n);
   rng.reserve(n);
   next_pod_ip.reserve(n);
+  running.reserve(n);
+  partitioned.reserve(n);
+  removed.reserve(n);
+  watch_channel.reserve(n);
+  heartbeat.reserve(n);
+  heartbeat_pending.reserve(n);
+  next_lease_renew.reserve(n);
+  next_status_update.reserve(n);
+  last_status_report.reserve(n);
+  lease_acquired.reserve(n);
 }
 
 }  // namespace kubesim::node

@@ -4,6 +4,8 @@
 
 #include "kubesim/base/distribution.hpp"
 
+#include <cstdint>
+
 namespace kubesim::node {
 
 using base::DurationDistribution;
@@ -16,6 +18,21 @@ struct KubeletConfig {
   DurationDistribution image_pull_latency = DurationDistribution::constant(base::Duration::from_seconds(2));
   /// Creating and starting one container once its image is present.
   DurationDistribution container_start_latency = DurationDistribution::constant(base::Duration::from_millis(300));
+
+  // Heartbeats (pkg/kubelet/apis/config/v1beta1/defaults.go; K8S-SEMANTICS §6, §9).
+
+  /// nodeLeaseDurationSeconds: the Lease's spec.leaseDurationSeconds. The kubelet renews its Lease every
+  /// 25% of it (nodeLeaseRenewIntervalFraction), i.e. every 10 s by default.
+  std::int32_t node_lease_duration_seconds = 40;
+  /// nodeStatusUpdateFrequency: how often the kubelet computes its node status.
+  base::Duration node_status_update_frequency = base::Duration::from_seconds(10);
+  /// nodeStatusReportFrequency: the longest the kubelet goes without PATCHing an unchanged status.
+  base::Duration node_status_report_frequency = base::Duration::from_seconds(300);
+
+  /// The Lease renew interval: 25% of the lease duration (upstream's renewInterval).
+  [[nodiscard]] base::Duration lease_renew_interval() const {
+    return base::Duration::from_millis(static_cast<std::int64_t>(node_lease_duration_seconds) * 250);
+  }
 };
 
 }  // namespace kubesim::node

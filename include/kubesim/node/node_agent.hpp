@@ -16,16 +16,36 @@
 /// OutOfmemory / OutOfpods, with upstream's message). A pod marked for deletion has its containers
 /// stopped and is then removed with a grace-0 delete, as the kubelet confirms deletions upstream.
 ///
+/// Heartbeats (K8S-SEMANTICS §6 "Kubelet side", §9): after registering, each kubelet creates its Lease
+/// (kube-node-lease/<node>, holderIdentity <node>, leaseDurationSeconds 40) and renews it every 25% of
+/// the lease duration (10 s) by updating spec.renewTime. Every nodeStatusUpdateFrequency (10 s) it
+/// reads its Node and computes its status; it PATCHes the status only when something other than the
+/// heartbeat times changed or nodeStatusReportFrequency (5 min) has passed since the last report. Each
+/// node has exactly one pending EventKind::KubeletHeartbeat (target: node index) that fires at the
+/// earlier of the two deadlines; a seeded per-node phase in [0, renew interval) keeps 10,000 nodes from
+/// renewing at the same nanosecond.
+///
+/// Kubelet events (one EventRecorder, component "kubelet", source.host = node): Starting and the
+/// condition events NodeHasSufficientMemory / NodeHasNoDiskPressure / NodeHasSufficientPID / NodeReady
+/// on the Node ("Node n status is now: NodeReady") whenever a condition the kubelet reports changes in
+/// the API; Pulling, Pulled, Created, Started and Killing on pods with upstream's (v1.28) messages.
+///
+/// Faults (the scenario timeline's node actions): crash / recover / partition / remove below.
+///
 /// Agent state is data: one row per pod in a slab, events carry (NodeIndex, row).
 
 #include "kubesim/client/client.hpp"
+#include "kubesim/client/event_recorder.hpp"
 #include "kubesim/node/kubelet_config.hpp"
 #include "kubesim/node/node_pool.hpp"
 #include "kubesim/sim/simulation.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -35,22 +55,63 @@ namespace kubesim::node {
 class NodeAgent {
  public:
   NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config);
+  NodeAgent(const NodeAgent&) = delete;
+  NodeAgent& operator=(const NodeAgent&) = delete;
 
   /// Adds a node whose kubelet will register `node` when started.
   NodeIndex add_node(api::Node node);
-  /// Starts every kubelet added so far: registers its Node and starts its pod watch.
+  /// Starts every kubelet added so far: registers its Node, creates its Lease, starts its pod watch and
+  /// its heartbeats.
   void start();
 
-  // Dispatcher entry points.
-  void handle_watch(NodeIndex node, std::uint32_t slot);
+  // --- Faults ----------------------------------------------------------------------------------------
+
+  /// The node called `node_name`, if there is one. O(log n).
+  [[nodiscard]] std::optional<NodeIndex> find(std::string_view node_name) const;
+  /// The kubelet stops (a dead machine): no more Lease renewals, status reports or watch handling, and
+  /// the node's pods stop running. The pods stay bound in the API, as a dead node's pods do, until
+  /// someone deletes them (the taint-eviction controller after their tolerationSeconds). No-op if the
+  /// kubelet is not running.
+  void crash(NodeIndex node);
+  /// The kubelet starts again: records Starting, renews its Lease and reports its status at once,
+  /// re-lists the pods bound to it and starts those still there (deleted ones are confirmed). No-op if
+  /// it runs or the node was removed.
+  void recover(NodeIndex node);
+  /// cut = true: the node loses the API server. Its pods KEEP running; its Lease and status go stale;
+  /// watch events stop reaching it; the pod status updates and deletion confirmations it would send are
+  /// held back. cut = false: it reconnects, sends what it held back, checks every pod it runs against
+  /// the API (pods deleted meanwhile are stopped), re-lists and resumes. Idempotent.
+  void partition(NodeIndex node, bool cut);
+  /// The node leaves the cluster: its kubelet stops (as crash) for good, and its Node and Lease are
+  /// deleted (the Lease as the garbage collector would, through its owner reference to the Node).
+  void remove(NodeIndex node);
+
+  // --- Dispatcher entry points -------------------------------------------------------------------------
+
+  /// EventKind::KubeletWatch: `channel` is the watch's channel id (one per list-and-watch a kubelet has
+  /// started; events of a channel its kubelet has abandoned are dropped).
+  void handle_watch(std::uint32_t channel, std::uint32_t slot);
   void handle_pod_step(NodeIndex node, std::uint32_t row);
+  /// EventKind::KubeletHeartbeat: renew the Lease and/or compute the node status, whichever is due.
+  void handle_heartbeat(NodeIndex node);
 
   [[nodiscard]] const NodePool& pool() const { return pool_; }
+  [[nodiscard]] const KubeletConfig& config() const { return config_; }
   /// Image pulls performed so far (one per node and image, unless evicted).
   [[nodiscard]] std::uint64_t image_pulls() const { return image_pulls_; }
+  /// Lease renewals (updates) and node status PATCHes sent so far, over all nodes.
+  [[nodiscard]] std::uint64_t lease_renewals() const { return lease_renewals_; }
+  [[nodiscard]] std::uint64_t status_reports() const { return status_reports_; }
 
  private:
   enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, Running, Stopping };
+  /// One image pull a pod waited for: the container (index into init containers, then app
+  /// containers), the pull itself and the pull including the wait for the node's serialized puller.
+  struct PullRecord {
+    std::uint32_t container = 0;
+    base::Duration pull;
+    base::Duration total;
+  };
   struct PodRow {
     std::shared_ptr<const api::Pod> pod;
     NodeIndex node = 0;
@@ -59,6 +120,12 @@ class NodeAgent {
     bool has_pending = false;
     base::SimTime acknowledged;
     std::string key;
+    std::vector<PullRecord> pulls;
+  };
+  /// A write a partitioned kubelet could not send: a pod status, or a grace-0 deletion confirmation.
+  struct HeldWrite {
+    bool is_delete = false;
+    api::Pod pod;
   };
 
   void on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod);
@@ -66,12 +133,32 @@ class NodeAgent {
   void on_pod_deleted(const api::Pod& pod);
   void schedule_step(std::uint32_t row, base::SimTime at);
   void release(std::uint32_t row);
+  /// Frees a row whose pod this kubelet finished with (late watch events about it are ignored).
   void free_row(std::uint32_t row);
-  void send_status(const api::Pod& pod);
+  /// Frees a row without remembering the pod (crash: the pod may be started again after recovery).
+  void drop_row(std::uint32_t row);
+  void send_status(NodeIndex node, const api::Pod& pod);
+  void confirm_deletion(NodeIndex node, const api::Pod& pod);
   [[nodiscard]] base::Duration pull_images(std::uint32_t row);
 
+  void start_watch(NodeIndex node);
+  void schedule_heartbeat(NodeIndex node);
+  void cancel_heartbeat(NodeIndex node);
+  void renew_lease(NodeIndex node);
+  void sync_node_status(NodeIndex node);
+  /// Drops every pod row of `node` (containers gone with the machine).
+  void drop_pods(NodeIndex node);
+  /// Partition healed or kubelet restarted: flush held writes, re-check the pods it runs, re-list.
+  void reconnect(NodeIndex node);
+  void record_node_event(NodeIndex node, std::string_view reason, std::string message);
+  void record_pod_event(NodeIndex node, const api::Pod& pod, std::string_view reason, std::string message);
+
   sim::Simulation& sim_;
+  apiserver::ApiServer& server_;
   client::Client client_;
+  /// Deletes Nodes that leave the cluster (an administrator or cloud controller, not the kubelet).
+  client::Client admin_client_;
+  client::EventRecorder recorder_;
   KubeletConfig config_;
   NodePool pool_;
   std::vector<PodRow> rows_;
@@ -80,7 +167,15 @@ class NodeAgent {
   /// UIDs of pods this kubelet has finished or stopped: late watch events about them (our own status
   /// updates echoing back) must not start them again. Forgotten when the pod is deleted.
   std::unordered_set<std::string> finished_uids_;
+  /// Node name → index, for find().
+  std::map<std::string, NodeIndex, std::less<>> index_by_name_;
+  /// Watch channel → node (a kubelet gets a new channel each time it re-lists).
+  std::vector<NodeIndex> channel_node_;
+  /// Writes held back by partitioned kubelets, in the order they were made.
+  std::map<NodeIndex, std::vector<HeldWrite>> held_;
   std::uint64_t image_pulls_ = 0;
+  std::uint64_t lease_renewals_ = 0;
+  std::uint64_t status_reports_ = 0;
   std::size_t started_nodes_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "kubesim/api/node.hpp"
 #include "kubesim/base/rng.hpp"
 #include "kubesim/base/time.hpp"
+#include "kubesim/sim/event.hpp"
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,9 @@
 namespace kubesim::node {
 
 using NodeIndex = std::uint32_t;
+
+/// A watch channel id that names no live watch.
+inline constexpr std::uint32_t kNoChannel = 0xFFFFFFFFU;
 
 struct NodePool {
   /// The Node object each kubelet registers (name, labels, taints, capacity, allocatable).
@@ -32,8 +36,31 @@ struct NodePool {
   /// Counter for pod IPs handed out on the node.
   std::vector<std::uint32_t> next_pod_ip;
 
+  // --- Liveness and heartbeats -------------------------------------------------------------------------
+
+  /// The kubelet process runs (false before start(), after crash() and after remove()).
+  std::vector<std::uint8_t> running;
+  /// The node is cut off from the API server (partition()): no requests out, no watch events in.
+  std::vector<std::uint8_t> partitioned;
+  /// The Node was deleted from the cluster (remove()); its kubelet never comes back.
+  std::vector<std::uint8_t> removed;
+  /// The watch channel whose events the kubelet currently believes (kNoChannel while it has no watch).
+  std::vector<std::uint32_t> watch_channel;
+  /// The node's one pending KubeletHeartbeat event, and when its Lease renewal and status computation
+  /// are next due (the event fires at the earlier of the two).
+  std::vector<sim::EventId> heartbeat;
+  std::vector<std::uint8_t> heartbeat_pending;
+  std::vector<base::SimTime> next_lease_renew;
+  std::vector<base::SimTime> next_status_update;
+  /// When the kubelet last PATCHed its node status (nodeStatusReportFrequency counts from here), and when
+  /// it first created its Lease (spec.acquireTime).
+  std::vector<base::SimTime> last_status_report;
+  std::vector<base::SimTime> lease_acquired;
+
   [[nodiscard]] std::size_t size() const { return registration.size(); }
   [[nodiscard]] const std::string& name(NodeIndex n) const { return registration[n].metadata.name; }
+  /// True when the kubelet runs and can reach the API server.
+  [[nodiscard]] bool connected(NodeIndex n) const { return running[n] != 0 && partitioned[n] == 0; }
   /// Appends a node; returns its index.
   NodeIndex add(api::Node node, base::Rng rng);
   void reserve(std::size_t n);
