@@ -1,11 +1,14 @@
 #include "kubesim/controllers/controller_manager.hpp"
 
+#include "kubesim/controllers/deployment_controller.hpp"
 #include "kubesim/controllers/disruption_controller.hpp"
 #include "kubesim/controllers/endpoint_slice_controller.hpp"
 #include "kubesim/controllers/endpoints_controller.hpp"
 #include "kubesim/controllers/garbage_collector.hpp"
 #include "kubesim/controllers/job_controller.hpp"
+#include "kubesim/controllers/node_lifecycle_controller.hpp"
 #include "kubesim/controllers/replica_set_controller.hpp"
+#include "kubesim/controllers/taint_eviction_controller.hpp"
 
 namespace kubesim::controllers {
 
@@ -19,10 +22,13 @@ ControllerManager::ControllerManager(sim::Simulation& sim, apiserver::ApiServer&
   };
   // Upstream starts controllers in map order; the order only decides controller indices here.
   add("replicaset", static_cast<ReplicaSetController*>(nullptr));
+  add("job", static_cast<JobController*>(nullptr));
+  add("deployment", static_cast<DeploymentController*>(nullptr));
   add("endpointslice", static_cast<EndpointSliceController*>(nullptr));
   add("endpoint", static_cast<EndpointsController*>(nullptr));
   add("disruption", static_cast<DisruptionController*>(nullptr));
-  add("job", static_cast<JobController*>(nullptr));
+  add("nodelifecycle", static_cast<NodeLifecycleController*>(nullptr));
+  add("taint-eviction-controller", static_cast<TaintEvictionController*>(nullptr));
   add("garbagecollector", static_cast<GarbageCollector*>(nullptr));
 }
 
