@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace kubesim::apiserver {
 namespace {
@@ -82,6 +83,12 @@ std::string_view result_code_name(ResultCode c) {
     return "Invalid";
   case ResultCode::Forbidden:
     return "Forbidden";
+  case ResultCode::TooManyRequests:
+    return "TooManyRequests";
+  case ResultCode::ServiceUnavailable:
+    return "ServiceUnavailable";
+  case ResultCode::InternalError:
+    return "InternalError";
   }
   return "Unknown";
 }
@@ -112,7 +119,7 @@ Duration ApiServer::throttled(ClientId id) const { return throttled_[id]; }
 void ApiServer::submit(Request r) {
   Duration wait = limiters_[r.client].reserve(sim_.now());
   throttled_[r.client] = throttled_[r.client] + wait;
-  Duration latency = wait + config_.latency[static_cast<std::size_t>(r.verb)].sample(rng_);
+  Duration latency = wait + scaled(config_.latency[static_cast<std::size_t>(r.verb)].sample(rng_));
   std::uint32_t slot = take_slot(requests_, free_requests_, std::move(r));
   sim_.schedule_after(latency, sim::EventKind::ApiRequest, 0, slot);
 }
@@ -180,15 +187,62 @@ void ApiServer::bind(ClientId client, std::string ns, std::string name, std::str
   submit(std::move(r));
 }
 
+void ApiServer::evict(ClientId client, std::string ns, std::string name, Endpoint reply_to, std::uint64_t tag,
+                      std::optional<std::int64_t> grace_period_seconds) {
+  Request r;
+  r.client = client;
+  r.verb = Verb::Create;  // POST of an Eviction object to the pod's eviction subresource
+  r.is_eviction = true;
+  r.kind = Kind::Pod;
+  r.ns = std::move(ns);
+  r.name = std::move(name);
+  r.grace = grace_period_seconds;
+  r.reply_to = reply_to;
+  r.tag = tag;
+  submit(std::move(r));
+}
+
+// --- faults ---------------------------------------------------------------------------------------
+
+void ApiServer::set_latency_factor(std::int64_t factor_milli, SimTime until) {
+  KUBESIM_ASSERT(factor_milli >= 1000, "latency factor {}/1000 < 1", factor_milli);
+  latency_factor_milli_ = factor_milli;
+  slow_until_ = until;
+}
+
+void ApiServer::set_outage(SimTime until) {
+  outage_from_ = sim_.now();
+  outage_until_ = until;
+}
+
+bool ApiServer::available() const { return !(sim_.now() >= outage_from_ && sim_.now() < outage_until_); }
+
+Duration ApiServer::scaled(Duration d) const {
+  if (sim_.now() >= slow_until_ || latency_factor_milli_ == 1000) {
+    return d;
+  }
+  __extension__ using Wide = __int128;
+  Wide ns = static_cast<Wide>(d.nanos()) * latency_factor_milli_ / 1000;
+  constexpr auto kMax = static_cast<Wide>(std::numeric_limits<std::int64_t>::max() / 4);  // far beyond any run
+  return Duration::from_nanos(static_cast<std::int64_t>(std::min(ns, kMax)));
+}
+
 void ApiServer::handle_request(std::uint32_t slot) {
   Request r = std::move(requests_[slot]);
   requests_[slot] = Request{};
   free_requests_.push_back(slot);
 
-  Reply reply = apply(r);
+  // During an outage nothing reaches the store; the client sees what kube-apiserver's load balancer
+  // answers when no server is healthy.
+  Reply reply =
+      available()
+          ? apply(r)
+          : Reply{ResultCode::ServiceUnavailable, "the server is currently unable to handle the request", 0, {}};
   std::string resource(resource_name(r.kind));
   if (r.is_binding) {
     resource += "/binding";
+  } else if (r.is_eviction) {
+    resource += "/eviction";
   } else if (r.verb == Verb::UpdateStatus) {
     resource += "/status";
   }
@@ -203,6 +257,9 @@ void ApiServer::handle_request(std::uint32_t slot) {
 Reply ApiServer::apply(Request& r) {
   if (r.is_binding) {
     return apply_bind(r);
+  }
+  if (r.is_eviction) {
+    return apply_evict(r);
   }
   switch (r.verb) {
   case Verb::Create:
@@ -464,6 +521,146 @@ Reply ApiServer::apply_bind(Request& r) {
   return commit(r, store_.update(std::move(next), 0));
 }
 
+namespace {
+
+// MaxDisruptedPodSize in pkg/registry/core/pod/storage/eviction.go: evictions admitted but not yet seen by
+// the disruption controller.
+constexpr std::size_t kMaxDisruptedPodSize = 2000;
+constexpr std::string_view kPdbViolation = "Cannot evict pod as it would violate the pod's disruption budget.";
+
+Reply pdb_forbidden(const api::PodDisruptionBudget& pdb, std::string_view why) {
+  return Reply{ResultCode::Forbidden,
+               fmt::format("poddisruptionbudgets.policy \"{}\" is forbidden: {}", pdb.metadata.name, why),
+               0,
+               {}};
+}
+
+}  // namespace
+
+Reply ApiServer::apply_evict(Request& r) {
+  auto pod = store_.get<api::Pod>(r.ns, r.name);
+  if (pod == nullptr) {
+    return Reply{ResultCode::NotFound, fmt::format("pods \"{}\" not found", r.name), 0, {}};
+  }
+  // canIgnorePDB: a terminal or pending pod disrupts nothing more by going, and a terminating one is
+  // going anyway.
+  bool ignore_pdbs = pod->is_terminal() || pod->status.phase == api::PodPhase::Pending || pod->is_terminating();
+  if (ignore_pdbs) {
+    return evict_pod(r, *pod);
+  }
+  std::shared_ptr<const api::PodDisruptionBudget> pdb;
+  std::size_t matching = 0;
+  for (const ObjectRef& ref : store_.list(Kind::PodDisruptionBudget)) {
+    auto candidate = ref.as<api::PodDisruptionBudget>();
+    // A PDB with a missing or empty selector matches nothing here (unlike the disruption controller,
+    // where policy/v1's empty selector selects every pod): upstream's getPodDisruptionBudgets.
+    if (candidate->metadata.namespace_ != pod->metadata.namespace_ || !candidate->spec.selector ||
+        candidate->spec.selector->empty() || !candidate->spec.selector->matches(pod->metadata.labels)) {
+      continue;
+    }
+    ++matching;
+    pdb = std::move(candidate);
+  }
+  if (matching > 1) {
+    return Reply{ResultCode::InternalError,
+                 "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+                 0,
+                 {}};
+  }
+  if (pdb == nullptr) {
+    return evict_pod(r, *pod);
+  }
+  const api::PodDisruptionBudgetStatus& st = pdb->status;
+  // An unready pod does not count as healthy: evicting it costs no budget when the policy always allows
+  // it, or (IfHealthyBudget, the default) when the application is healthy without it.
+  if (!pod->is_ready()) {
+    if (pdb->spec.unhealthy_pod_eviction_policy == "AlwaysAllow" ||
+        (st.current_healthy >= st.desired_healthy && st.desired_healthy > 0)) {
+      return evict_pod(r, *pod);
+    }
+  }
+  // checkAndDecrement. A PDB whose status the disruption controller has not yet written for its current
+  // generation (observedGeneration 0 right after creation) refuses, like one with no disruptions left.
+  if (st.observed_generation < pdb->metadata.generation) {
+    return Reply{ResultCode::TooManyRequests, std::string(kPdbViolation), 0, {}};
+  }
+  if (st.disruptions_allowed < 0) {
+    return pdb_forbidden(*pdb, "pdb disruptions allowed is negative");
+  }
+  if (st.disrupted_pods.size() > kMaxDisruptedPodSize) {
+    return pdb_forbidden(*pdb, "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+  }
+  if (st.disruptions_allowed == 0) {
+    return Reply{ResultCode::TooManyRequests, std::string(kPdbViolation), 0, {}};
+  }
+  api::PodDisruptionBudget next = *pdb;
+  --next.status.disruptions_allowed;
+  if (next.status.disruptions_allowed == 0) {
+    // pdbhelper.UpdateDisruptionAllowedCondition, as the eviction handler calls it.
+    api::MetaCondition c{std::string(api::kDisruptionAllowedCondition),
+                         api::ConditionStatus::False,
+                         next.status.observed_generation,
+                         sim_.now(),
+                         std::string(api::kInsufficientPodsReason),
+                         ""};
+    bool found = false;
+    for (api::MetaCondition& existing : next.status.conditions) {
+      if (existing.type == c.type) {
+        found = true;
+        if (existing.status != c.status) {
+          existing.last_transition_time = c.last_transition_time;
+        }
+        existing.status = c.status;
+        existing.reason = c.reason;
+        existing.message = c.message;
+        existing.observed_generation = c.observed_generation;
+      }
+    }
+    if (!found) {
+      next.status.conditions.push_back(std::move(c));
+    }
+  }
+  // The disruption controller will not count this pod as healthy while it is listed here.
+  next.status.disrupted_pods.set(pod->metadata.name, sim_.now());
+  Request status_write;
+  status_write.client = r.client;
+  status_write.verb = Verb::UpdateStatus;
+  status_write.kind = Kind::PodDisruptionBudget;
+  status_write.name = pdb->metadata.name;
+  Reply written = commit(status_write, store_.update(std::move(next), pdb->metadata.resource_version));
+  if (written.code != ResultCode::Ok) {
+    return written;
+  }
+  return evict_pod(r, *pod);
+}
+
+Reply ApiServer::evict_pod(const Request& r, const api::Pod& pod) {
+  // addConditionAndDeletePod (PodDisruptionConditions, on by default since v1.26): the condition is
+  // written first so that whoever watches the pod learns why it is going.
+  api::Pod next = pod;
+  next.status.set_condition(api::PodCondition{"DisruptionTarget", api::ConditionStatus::True, "EvictionByEvictionAPI",
+                                              "Eviction API: evicting", sim_.now()});
+  if (!(next.status == pod.status)) {
+    Request condition_write;
+    condition_write.client = r.client;
+    condition_write.verb = Verb::Update;
+    condition_write.kind = Kind::Pod;
+    condition_write.name = pod.metadata.name;
+    Reply written = commit(condition_write, store_.update(std::move(next), 0));
+    if (written.code != ResultCode::Ok) {
+      return written;
+    }
+  }
+  Request deletion;
+  deletion.client = r.client;
+  deletion.verb = Verb::Delete;
+  deletion.kind = Kind::Pod;
+  deletion.ns = pod.metadata.namespace_;
+  deletion.name = pod.metadata.name;
+  deletion.grace = r.grace;
+  return apply_delete(deletion);
+}
+
 Reply ApiServer::commit(const Request& r, base::Expected<Change, store::StoreError> result) {
   if (!result) {
     switch (result.error()) {
@@ -498,7 +695,11 @@ Reply ApiServer::commit(const Request& r, base::Expected<Change, store::StoreErr
 void ApiServer::deliver(std::uint32_t watcher, WatchEvent ev) {
   Watcher& w = watchers_[watcher];
   // Per-watcher delay is drawn independently but deliveries never overtake each other.
-  SimTime at = std::max(sim_.now() + config_.watch_delay.sample(rng_), w.last_delivery);
+  SimTime at = std::max(sim_.now() + scaled(config_.watch_delay.sample(rng_)), w.last_delivery);
+  // An outage holds watch streams open but silent: what falls in the window arrives when it ends.
+  if (at >= outage_from_ && at < outage_until_) {
+    at = outage_until_;
+  }
   w.last_delivery = at;
   std::uint32_t slot = take_slot(deliveries_, free_deliveries_, std::move(ev));
   sim_.schedule_at(at, w.deliver_to.kind, w.deliver_to.target, slot);
@@ -545,7 +746,7 @@ std::uint32_t ApiServer::list_and_watch(ClientId client, Kind kind, WatchFilter 
   count(client, Verb::List, resource_name(kind), false);
   count(client, Verb::Watch, resource_name(kind), false);
   auto id = static_cast<std::uint32_t>(watchers_.size());
-  Duration list_latency = config_.latency[static_cast<std::size_t>(Verb::List)].sample(rng_);
+  Duration list_latency = scaled(config_.latency[static_cast<std::size_t>(Verb::List)].sample(rng_));
   watchers_.push_back(Watcher{kind, filter, deliver_to, sim_.now() + list_latency});
   for (const ObjectRef& ref : store_.list(kind)) {
     if (kind != Kind::Pod || pod_matches(filter, ref)) {

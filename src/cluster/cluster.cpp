@@ -7,6 +7,18 @@
 namespace kubesim::cluster {
 namespace {
 
+// Event targets of the timeline operations: TimelineAction target 0 is a timeline entry, target
+// kKubectlRetry a drain's retry of a refused eviction; ScenarioReply target 0 answers the sequential
+// creates, target kKubectlReplies the operations' requests.
+constexpr std::uint32_t kKubectlRetry = 1;
+constexpr std::uint32_t kKubectlReplies = 1;
+// kubectl drain waits this long before retrying an eviction a PodDisruptionBudget refused (429).
+constexpr base::Duration kEvictionRetry = base::Duration::from_seconds(5);
+// kubectl's read-modify-write retries on Conflict (client-go retry.DefaultRetry: 5 steps).
+constexpr std::int32_t kUpdateAttempts = 5;
+// Upstream's mirror-pod annotation: static pods the kubelet reflects into the API, which drain skips.
+constexpr std::string_view kMirrorPodAnnotation = "kubernetes.io/config.mirror";
+
 // Kubelet default maxPods, reported as the node's "pods" capacity when the template gives none.
 constexpr std::int64_t kDefaultMaxPods = 110;
 
@@ -29,13 +41,41 @@ api::Node make_node(const scenario::NodePoolSpec& pool, std::int32_t i) {
   return node;
 }
 
+// scale and setImage change a Deployment or a ReplicaSet (the reader allows no other kind).
+api::AnyObject copy_workload(const store::ObjectRef& ref) {
+  if (ref.kind == api::Kind::Deployment) {
+    return api::AnyObject(ref.get<api::Deployment>());
+  }
+  return api::AnyObject(ref.get<api::ReplicaSet>());
+}
+
 }  // namespace
+
+Cluster::KubectlOp Cluster::make_op(KubectlOp::Verb verb, std::uint32_t entry, api::Kind kind, std::string ns,
+                                    std::string name) {
+  KubectlOp op;
+  op.verb = verb;
+  op.entry = entry;
+  op.kind = kind;
+  op.ns = std::move(ns);
+  op.name = std::move(name);
+  return op;
+}
 
 Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
     : spec_(spec), seed_(options.seed.value_or(spec.seed)), horizon_(options.duration.value_or(spec.duration)),
       sim_(seed_), api_(sim_, spec.control_plane.api_server), nodes_(sim_, api_, spec.cluster.kubelet),
       controllers_(sim_, api_, spec.control_plane.controller_manager),
-      scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}) {}
+      scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}),
+      kubectl_(api_, "kubectl", client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}) {
+  for (const scenario::NodePoolSpec& pool : spec_.cluster.node_pools) {
+    PoolNodes& p = pool_nodes_.emplace_back();
+    p.next_index = pool.count;
+    for (std::int32_t i = 0; i < pool.count; ++i) {
+      p.live.push_back(i);
+    }
+  }
+}
 
 base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scenario::ScenarioSpec& spec,
                                                                      const RunOptions& options) {
@@ -120,6 +160,14 @@ void Cluster::run() {
   sim_.run_until(base::SimTime::zero() + horizon_, *this);
 }
 
+void Cluster::run_until(base::SimTime t) {
+  if (!started_) {
+    started_ = true;
+    start();
+  }
+  sim_.run_until(std::min(t, base::SimTime::zero() + horizon_), *this);
+}
+
 void Cluster::dispatch(const sim::Event& e) {
   switch (e.kind) {
   case sim::EventKind::ApiRequest:
@@ -150,13 +198,21 @@ void Cluster::dispatch(const sim::Event& e) {
     nodes_.handle_pod_step(e.target, e.arg);
     break;
   case sim::EventKind::TimelineAction:
-    on_timeline(e.arg);
+    if (e.target == kKubectlRetry) {
+      on_kubectl_retry(e.arg);
+    } else {
+      on_timeline(e.arg);
+    }
     break;
   case sim::EventKind::PodArrival:
     on_arrival(e.target, e.arg);
     break;
   case sim::EventKind::ScenarioReply:
-    on_scenario_reply(e.arg);
+    if (e.target == kKubectlReplies) {
+      on_kubectl_reply(e.arg);
+    } else {
+      on_scenario_reply(e.arg);
+    }
     break;
   case sim::EventKind::ControllerWatch:
     controllers_.handle_watch(e.target, e.arg);
@@ -170,8 +226,10 @@ void Cluster::dispatch(const sim::Event& e) {
   case sim::EventKind::ControllerTimer:
     controllers_.handle_timer(e.target, e.arg);
     break;
-  case sim::EventKind::ApiEventTtl:
   case sim::EventKind::KubeletHeartbeat:
+    nodes_.handle_heartbeat(e.target);
+    break;
+  case sim::EventKind::ApiEventTtl:
     KUBESIM_ASSERT(false, "event kind {} has no handler yet", sim::event_kind_name(e.kind));
     break;
   case sim::EventKind::None:
@@ -208,16 +266,319 @@ void Cluster::on_scenario_reply(std::uint32_t slot) {
 
 void Cluster::on_timeline(std::uint32_t entry) {
   const scenario::TimelineEntry& t = spec_.timeline[entry];
+  base::SimTime now = sim_.now();
   if (const auto* create = std::get_if<scenario::CreateAction>(&t.action)) {
     for (const scenario::ManifestObject& m : create->objects) {
       enqueue_create(m);
     }
+  } else if (const auto* arrivals = std::get_if<scenario::ArrivalsAction>(&t.action)) {
+    if (arrivals->count > 0) {
+      on_arrival(entry, 0);
+    }
+  } else if (const auto* del = std::get_if<scenario::DeleteAction>(&t.action)) {
+    std::uint32_t id =
+        new_op(make_op(KubectlOp::Verb::Delete, entry, del->target.kind, del->target.namespace_, del->target.name));
+    kubectl_.remove(del->target.kind, del->target.namespace_, del->target.name, del->grace_period_seconds, id, true);
+  } else if (const auto* scale = std::get_if<scenario::ScaleAction>(&t.action)) {
+    send_update(new_op(
+        make_op(KubectlOp::Verb::Update, entry, scale->target.kind, scale->target.namespace_, scale->target.name)));
+  } else if (const auto* image = std::get_if<scenario::SetImageAction>(&t.action)) {
+    send_update(new_op(
+        make_op(KubectlOp::Verb::Update, entry, image->target.kind, image->target.namespace_, image->target.name)));
+  } else if (const auto* node = std::get_if<scenario::NodeAction>(&t.action)) {
+    run_node_action(entry, *node);
+  } else if (const auto* add = std::get_if<scenario::AddNodesAction>(&t.action)) {
+    add_nodes(*add);
+  } else if (const auto* remove = std::get_if<scenario::RemoveNodesAction>(&t.action)) {
+    remove_nodes(*remove);
+  } else if (const auto* slow = std::get_if<scenario::SlowApiServerAction>(&t.action)) {
+    api_.set_latency_factor(slow->factor_milli, now + slow->for_);
+  } else if (const auto* outage = std::get_if<scenario::ApiServerOutageAction>(&t.action)) {
+    api_.set_outage(now + outage->for_);
+  }
+}
+
+// --- timeline operations ----------------------------------------------------------------------------
+
+void Cluster::warn(std::string_view what, std::string_view problem) {
+  warnings_.push_back(fmt::format("t={}: {}: {}", base::format_duration(sim_.now().since_start()), what, problem));
+}
+
+std::string Cluster::describe(const KubectlOp& op) const {
+  const scenario::TimelineAction& action = spec_.timeline[op.entry].action;
+  std::string_view verb = std::visit(
+      [](const auto& a) -> std::string_view {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, scenario::DeleteAction>) {
+          return "delete";
+        } else if constexpr (std::is_same_v<A, scenario::ScaleAction>) {
+          return "scale";
+        } else if constexpr (std::is_same_v<A, scenario::SetImageAction>) {
+          return "setImage";
+        } else if constexpr (std::is_same_v<A, scenario::NodeAction>) {
+          return scenario::node_op_key(a.op);
+        } else {
+          return "timeline";
+        }
+      },
+      action);
+  if (op.verb == KubectlOp::Verb::Evict) {
+    return fmt::format("drain: evict pod {}/{}", op.ns, op.name);
+  }
+  return op.ns.empty() ? fmt::format("{} {} {}", verb, api::kind_name(op.kind), op.name)
+                       : fmt::format("{} {} {}/{}", verb, api::kind_name(op.kind), op.ns, op.name);
+}
+
+std::uint32_t Cluster::new_op(KubectlOp op) {
+  if (!free_ops_.empty()) {
+    std::uint32_t id = free_ops_.back();
+    free_ops_.pop_back();
+    ops_[id] = std::move(op);
+    return id;
+  }
+  ops_.push_back(std::move(op));
+  return static_cast<std::uint32_t>(ops_.size() - 1);
+}
+
+void Cluster::free_op(std::uint32_t op) {
+  ops_[op] = KubectlOp{};
+  free_ops_.push_back(op);
+}
+
+std::vector<std::string> Cluster::select_nodes(const scenario::NodeSelector& sel) const {
+  if (!sel.nodes.empty()) {
+    return sel.nodes;
+  }
+  std::vector<std::string> out;
+  for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+    const scenario::NodePoolSpec& pool = spec_.cluster.node_pools[p];
+    if (!sel.pool.empty() && pool.name != sel.pool) {
+      continue;
+    }
+    for (std::int32_t i : pool_nodes_[p].live) {
+      // The zone make_node gives node i of the pool.
+      if (!sel.zone.empty() &&
+          (pool.zones.empty() || pool.zones[static_cast<std::size_t>(i) % pool.zones.size()] != sel.zone)) {
+        continue;
+      }
+      out.push_back(fmt::format("{}-{}", pool.name, i));
+    }
+  }
+  return out;
+}
+
+void Cluster::run_node_action(std::uint32_t entry, const scenario::NodeAction& a) {
+  std::vector<std::string> names = select_nodes(a.target);
+  std::string_view key = scenario::node_op_key(a.op);
+  if (names.empty()) {
+    warn(key, a.target.pool.empty() ? fmt::format("no node is in zone '{}'", a.target.zone)
+                                    : fmt::format("node pool '{}' has no nodes", a.target.pool));
     return;
   }
-  const auto& arrivals = std::get<scenario::ArrivalsAction>(t.action);
-  if (arrivals.count > 0) {
-    on_arrival(entry, 0);
+  for (std::string& name : names) {
+    switch (a.op) {
+    case scenario::NodeOp::Cordon:
+    case scenario::NodeOp::Uncordon:
+    case scenario::NodeOp::Drain:
+      send_update(new_op(make_op(KubectlOp::Verb::Update, entry, api::Kind::Node, "", std::move(name))));
+      break;
+    case scenario::NodeOp::Crash:
+    case scenario::NodeOp::Recover:
+    case scenario::NodeOp::Partition:
+    case scenario::NodeOp::Heal: {
+      std::optional<node::NodeIndex> index = nodes_.find(name);
+      if (!index) {
+        warn(fmt::format("{} {}", key, name), "no such node");
+        break;
+      }
+      if (a.op == scenario::NodeOp::Crash) {
+        nodes_.crash(*index);
+      } else if (a.op == scenario::NodeOp::Recover) {
+        nodes_.recover(*index);
+      } else {
+        nodes_.partition(*index, a.op == scenario::NodeOp::Partition);
+      }
+      break;
+    }
+    }
   }
+}
+
+void Cluster::add_nodes(const scenario::AddNodesAction& a) {
+  for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+    const scenario::NodePoolSpec& pool = spec_.cluster.node_pools[p];
+    if (pool.name != a.pool) {
+      continue;
+    }
+    for (std::int32_t k = 0; k < a.count; ++k) {
+      std::int32_t i = pool_nodes_[p].next_index++;
+      nodes_.add_node(make_node(pool, i));
+      pool_nodes_[p].live.push_back(i);
+    }
+    nodes_.start();  // starts only the kubelets added since the last start
+    return;
+  }
+}
+
+void Cluster::remove_nodes(const scenario::RemoveNodesAction& a) {
+  for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+    const scenario::NodePoolSpec& pool = spec_.cluster.node_pools[p];
+    if (pool.name != a.pool) {
+      continue;
+    }
+    std::vector<std::int32_t>& live = pool_nodes_[p].live;
+    if (static_cast<std::size_t>(a.count) > live.size()) {
+      warn(fmt::format("removeNodes {}", a.pool),
+           fmt::format("asked to remove {} nodes, the pool has {}", a.count, live.size()));
+    }
+    for (std::int32_t k = 0; k < a.count && !live.empty(); ++k) {
+      std::string name = fmt::format("{}-{}", pool.name, live.back());
+      live.pop_back();
+      if (std::optional<node::NodeIndex> index = nodes_.find(name)) {
+        nodes_.remove(*index);
+      }
+    }
+    return;
+  }
+}
+
+void Cluster::send_update(std::uint32_t op_id) {
+  KubectlOp& op = ops_[op_id];
+  ++op.attempts;
+  // kubectl reads the object first; during an outage that GET fails like any request.
+  if (!api_.available()) {
+    warn(describe(op), "ServiceUnavailable: the server is currently unable to handle the request");
+    free_op(op_id);
+    return;
+  }
+  store::ObjectRef current = api_.get(kubectl_.id(), op.kind, op.ns, op.name);
+  if (!current) {
+    warn(describe(op), fmt::format("NotFound: {} \"{}\" not found", api::kind_name(op.kind), op.name));
+    free_op(op_id);
+    return;
+  }
+  const scenario::TimelineAction& action = spec_.timeline[op.entry].action;
+  std::optional<api::AnyObject> next;
+  if (const auto* scale = std::get_if<scenario::ScaleAction>(&action)) {
+    next = copy_workload(current);
+    std::visit(
+        [&](auto& obj) {
+          if constexpr (requires { obj.spec.replicas = scale->replicas; }) {
+            obj.spec.replicas = scale->replicas;
+          }
+        },
+        *next);
+  } else if (const auto* image = std::get_if<scenario::SetImageAction>(&action)) {
+    bool found = false;
+    next = copy_workload(current);
+    std::visit(
+        [&](auto& obj) {
+          if constexpr (requires { obj.spec.template_.spec.containers; }) {
+            for (auto* list : {&obj.spec.template_.spec.init_containers, &obj.spec.template_.spec.containers}) {
+              for (api::Container& c : *list) {
+                if (c.name == image->container) {
+                  c.image = image->image;
+                  found = true;
+                }
+              }
+            }
+          }
+        },
+        *next);
+    if (!found) {
+      // kubectl set image's own message.
+      warn(describe(op), fmt::format("error: unable to find container named \"{}\"", image->container));
+      free_op(op_id);
+      return;
+    }
+  } else if (const auto* node_action = std::get_if<scenario::NodeAction>(&action)) {
+    bool unschedulable = node_action->op != scenario::NodeOp::Uncordon;
+    const auto& node = current.get<api::Node>();
+    if (node.spec.unschedulable != unschedulable) {
+      api::Node changed = node;
+      changed.spec.unschedulable = unschedulable;
+      next = api::AnyObject(std::move(changed));
+    } else if (node_action->op == scenario::NodeOp::Drain) {
+      // Already cordoned ("node/x already cordoned"): go straight to the evictions.
+      evict_pods(op.entry, op.name);
+    }
+  }
+  if (!next) {
+    free_op(op_id);  // nothing to change
+    return;
+  }
+  // The precondition makes a concurrent writer (a controller) win; the Conflict reply makes us retry.
+  api::meta_of(*next).resource_version = current.meta().resource_version;
+  kubectl_.update(std::move(*next), op_id, true);
+}
+
+// `node` is taken by value: callers pass a name held in ops_, which new_op() may reallocate.
+void Cluster::evict_pods(std::uint32_t entry, std::string node) {
+  for (const store::ObjectRef& ref : api_.list(kubectl_.id(), api::Kind::Pod)) {
+    const auto& pod = ref.get<api::Pod>();
+    if (pod.spec.node_name != node || pod.metadata.annotations.contains(kMirrorPodAnnotation)) {
+      continue;
+    }
+    // --ignore-daemonsets: the DaemonSet controller would put them straight back.
+    const api::OwnerReference* owner = pod.metadata.controller_ref();
+    if (owner != nullptr && owner->kind == "DaemonSet") {
+      continue;
+    }
+    send_eviction(
+        new_op(make_op(KubectlOp::Verb::Evict, entry, api::Kind::Pod, pod.metadata.namespace_, pod.metadata.name)));
+  }
+}
+
+void Cluster::send_eviction(std::uint32_t op_id) {
+  const KubectlOp& op = ops_[op_id];
+  const auto& drain = std::get<scenario::NodeAction>(spec_.timeline[op.entry].action);
+  api_.evict(kubectl_.id(), op.ns, op.name, client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}, op_id,
+             drain.grace_period_seconds);
+}
+
+void Cluster::on_kubectl_retry(std::uint32_t op) { send_eviction(op); }
+
+void Cluster::on_kubectl_reply(std::uint32_t slot) {
+  client::Reply reply = kubectl_.take_reply(slot);
+  auto op_id = static_cast<std::uint32_t>(reply.tag);
+  KubectlOp& op = ops_[op_id];
+  using client::ResultCode;
+  switch (op.verb) {
+  case KubectlOp::Verb::Update:
+    if (reply.code == ResultCode::Conflict && op.attempts < kUpdateAttempts) {
+      send_update(op_id);
+      return;
+    }
+    if (reply.code != ResultCode::Ok) {
+      warn(describe(op), fmt::format("{}: {}", apiserver::result_code_name(reply.code), reply.message));
+    } else if (const auto* a = std::get_if<scenario::NodeAction>(&spec_.timeline[op.entry].action);
+               a != nullptr && a->op == scenario::NodeOp::Drain) {
+      evict_pods(op.entry, op.name);
+    }
+    break;
+  case KubectlOp::Verb::Delete:
+    if (reply.code != ResultCode::Ok) {
+      warn(describe(op), fmt::format("{}: {}", apiserver::result_code_name(reply.code), reply.message));
+    }
+    break;
+  case KubectlOp::Verb::Evict:
+    // kubectl drain: a refusal is retried every 5 s for as long as it takes; a pod already gone is
+    // fine; anything else ends the eviction of that pod with an error.
+    if (reply.code == ResultCode::TooManyRequests) {
+      if (!op.refused_before) {
+        op.refused_before = true;
+        warn(describe(op),
+             fmt::format("{} (will retry every {})", reply.message, base::format_duration(kEvictionRetry)));
+      }
+      sim_.schedule_after(kEvictionRetry, sim::EventKind::TimelineAction, kKubectlRetry, op_id);
+      return;
+    }
+    if (reply.code != ResultCode::Ok && reply.code != ResultCode::NotFound) {
+      warn(describe(op), fmt::format("{}: {}", apiserver::result_code_name(reply.code), reply.message));
+    }
+    break;
+  }
+  free_op(op_id);
 }
 
 void Cluster::on_arrival(std::uint32_t entry, std::uint32_t ordinal) {

@@ -3,6 +3,7 @@
 #include "manifest_reader_internal.hpp"
 #include "scenario_reader_internal.hpp"
 #include "scheduler_config_reader_internal.hpp"
+#include "timeline_reader_internal.hpp"
 
 #include <fmt/format.h>
 
@@ -13,9 +14,6 @@ namespace kubesim::scenario::internal {
 namespace {
 
 using apiserver::Verb;
-
-constexpr std::array kProcesses = {EnumName<ArrivalsAction::Process>{"fixed", ArrivalsAction::Process::Fixed},
-                                   EnumName<ArrivalsAction::Process>{"poisson", ArrivalsAction::Process::Poisson}};
 
 struct VerbKey {
   std::string_view key;
@@ -178,6 +176,9 @@ void read_cluster(Reader& r, const Value& v, ClusterSpec& out) {
     read_distribution_field(km, "sandboxLatency", out.kubelet.sandbox_latency);
     read_distribution_field(km, "imagePullLatency", out.kubelet.image_pull_latency);
     read_distribution_field(km, "containerStartLatency", out.kubelet.container_start_latency);
+    km.read("nodeLeaseDurationSeconds", out.kubelet.node_lease_duration_seconds, 1);
+    read_duration_field(km, "nodeStatusUpdateFrequency", out.kubelet.node_status_update_frequency, true);
+    read_duration_field(km, "nodeStatusReportFrequency", out.kubelet.node_status_report_frequency, true);
     km.finish();
   }
   if (std::optional<Value> pools = m.get("nodePools")) {
@@ -186,94 +187,6 @@ void read_cluster(Reader& r, const Value& v, ClusterSpec& out) {
       read_node_pool(r, item, out.node_pools, pool);
       out.node_pools.push_back(std::move(pool));
     }
-  }
-  m.finish();
-}
-
-void read_arrivals(Reader& r, const Value& v, ArrivalsAction& out) {
-  MapReader m(r, v, v.path);
-  if (!m.valid()) {
-    return;
-  }
-  if (std::optional<Value> name = m.require("name")) {
-    if (auto s = read_string(r, *name)) {
-      out.name = *s;
-    }
-  }
-  m.read("namespace", out.namespace_);
-  if (std::optional<Value> count = m.require("count")) {
-    if (auto c = read_int(r, *count, 1)) {
-      out.count = *c;
-    }
-  }
-  std::optional<Value> rate = m.get("rate");
-  std::optional<Value> interval = m.get("interval");
-  std::string label = out.name.empty() ? std::string("arrivals") : fmt::format("arrivals '{}'", out.name);
-  if (rate && interval) {
-    r.error(v.loc, fmt::format("{} sets both 'rate' and 'interval'", label), "give one of them: interval = 1s / rate");
-  } else if (!rate && !interval) {
-    r.error(v.loc, fmt::format("{} needs 'rate' (pods per second) or 'interval'", label));
-  } else if (rate) {
-    if (expect_scalar(r, *rate)) {
-      std::optional<Duration> d = interval_from_rate(rate->node.Scalar());
-      if (!d || rate->node.Tag() != "?") {
-        r.error(rate->loc,
-                fmt::format("'{}' must be a positive decimal number of pods per second, got '{}'", rate->path,
-                            rate->node.Scalar()),
-                "e.g. 50 or 0.5; the interval between pods is 1s / rate");
-      } else {
-        out.interval = *d;
-      }
-    }
-  } else if (auto d = read_nonnegative_duration(r, *interval, true)) {
-    out.interval = *d;
-  }
-  read_enum_field<ArrivalsAction::Process>(m, "process", kProcesses, out.process);
-  if (std::optional<Value> run_time = m.get("runTime")) {
-    out.run_time = read_distribution(r, *run_time);
-  }
-  if (std::optional<Value> tmpl = m.require("template")) {
-    if (auto t = read_arrivals_template(r, *tmpl, out.name, out.namespace_)) {
-      out.template_ = std::move(*t);
-    }
-  }
-  m.finish();
-}
-
-void read_timeline_entry(Reader& r, const Value& v, TimelineEntry& out) {
-  MapReader m(r, v, v.path);
-  if (!m.valid()) {
-    return;
-  }
-  out.loc = v.loc;
-  if (std::optional<Value> at = m.require("at")) {
-    if (auto d = read_nonnegative_duration(r, *at)) {
-      out.at = SimTime::from_nanos(d->nanos());
-    }
-  }
-  bool has_create = m.has("create");
-  bool has_arrivals = m.has("arrivals");
-  std::optional<Value> create = m.get("create");
-  std::optional<Value> arrivals = m.get("arrivals");
-  if (has_create && has_arrivals) {
-    r.error(v.loc, "timeline entry has more than one action ('create' and 'arrivals')",
-            "use one entry per action; entries may share the same 'at'");
-  } else if (create) {
-    CreateAction& action = out.action.emplace<CreateAction>();
-    if (create->node.IsSequence()) {
-      for (const Value& item : sequence_items(r, *create)) {
-        read_manifests(r, item, action.objects);
-      }
-    } else if (create->node.IsMap()) {
-      read_manifests(r, *create, action.objects);
-    } else {
-      r.error(create->loc, fmt::format("'{}' must be a manifest or a sequence of manifests, got {}", create->path,
-                                       node_type_name(create->node)));
-    }
-  } else if (arrivals) {
-    read_arrivals(r, *arrivals, out.action.emplace<ArrivalsAction>());
-  } else {
-    r.error(v.loc, "timeline entry has no action", "give one of 'create' or 'arrivals'");
   }
   m.finish();
 }
@@ -298,9 +211,7 @@ void read_spec(Reader& r, const Value& v, ScenarioSpec& out) {
     }
   }
   if (std::optional<Value> timeline = m.get("timeline")) {
-    for (const Value& item : sequence_items(r, *timeline)) {
-      read_timeline_entry(r, item, out.timeline.emplace_back());
-    }
+    read_timeline(r, *timeline, out.cluster, out.timeline);
   }
   if (std::optional<Value> expect = m.get("expect")) {
     r.error(expect->key_loc, "spec.expect is not supported yet", "expectations arrive with issue #6");

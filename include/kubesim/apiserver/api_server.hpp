@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,20 @@ struct Endpoint {
   std::uint32_t target = 0;
 };
 
-/// Outcome of a request, upstream's HTTP status reasons.
-enum class ResultCode : std::uint8_t { Ok, NotFound, AlreadyExists, Conflict, Invalid, Forbidden };
+/// Outcome of a request, upstream's HTTP status reasons: Ok 200/201, NotFound 404, AlreadyExists and
+/// Conflict 409, Invalid 422, Forbidden 403, TooManyRequests 429 (an eviction a PodDisruptionBudget
+/// refuses), ServiceUnavailable 503 (an API server outage), InternalError 500.
+enum class ResultCode : std::uint8_t {
+  Ok,
+  NotFound,
+  AlreadyExists,
+  Conflict,
+  Invalid,
+  Forbidden,
+  TooManyRequests,
+  ServiceUnavailable,
+  InternalError
+};
 std::string_view result_code_name(ResultCode c);
 
 /// What a requester receives. `object` is the stored version on success. `tag` is the requester's own
@@ -132,6 +145,37 @@ class ApiServer {
   /// condition; Conflict if the pod is already bound, NotFound if it is gone or terminating.
   void bind(ClientId client, std::string ns, std::string name, std::string node_name, Endpoint reply_to = {},
             std::uint64_t tag = 0);
+  /// POST pods/<name>/eviction (policy/v1 Eviction), as upstream's EvictionREST.Create, counted as a create
+  /// of "pods/eviction":
+  ///  - a pod that is Pending, Succeeded, Failed or already terminating is deleted without looking at
+  ///    PodDisruptionBudgets;
+  ///  - otherwise the PDBs of its namespace whose (non-empty) selector matches it are found: more than one
+  ///    is InternalError (500); none, or an unready pod the PDB lets go (unhealthyPodEvictionPolicy
+  ///    AlwaysAllow, or IfHealthyBudget with currentHealthy >= desiredHealthy > 0), is deleted;
+  ///  - else the PDB must have status.observedGeneration >= metadata.generation and
+  ///    status.disruptionsAllowed > 0, or the eviction is refused with TooManyRequests (429) "Cannot evict
+  ///    pod as it would violate the pod's disruption budget." (so a PDB whose status the disruption
+  ///    controller has not written yet refuses every eviction); disruptionsAllowed < 0 or more than 2000
+  ///    disruptedPods is Forbidden. On success disruptionsAllowed is decremented and the pod recorded in
+  ///    status.disruptedPods with the time, in one status write of the PDB.
+  /// An admitted eviction adds the pod condition DisruptionTarget=True (reason EvictionByEvictionAPI) and
+  /// then deletes the pod gracefully (`grace_period_seconds`, else the pod's own), as two writes.
+  void evict(ClientId client, std::string ns, std::string name, Endpoint reply_to = {}, std::uint64_t tag = 0,
+             std::optional<std::int64_t> grace_period_seconds = std::nullopt);
+
+  // --- Faults (the scenario timeline's slowApiServer and apiServerOutage) ----------------------------
+
+  /// Until `until`, every latency drawn (request latencies, the LIST of a list-and-watch, watch delays) is
+  /// multiplied by factor_milli / 1000 (>= 1). A later call replaces an earlier window.
+  void set_latency_factor(std::int64_t factor_milli, SimTime until);
+  /// From now until `until` the server is unavailable: every request that reaches it (whose latency ends)
+  /// in [now, until) fails with ServiceUnavailable (503) and changes nothing; watches stay open, and a
+  /// watch event that would be delivered in the window is delivered at `until` instead, in order.
+  /// GET and LIST below answer from the store even during an outage: they have no error channel; callers
+  /// that model a client check available(). A later call replaces an earlier window.
+  void set_outage(SimTime until);
+  /// False during an outage.
+  [[nodiscard]] bool available() const;
 
   // --- Reads (served at once from the watch cache, counted) -----------------------------------------
 
@@ -167,12 +211,13 @@ class ApiServer {
     ClientId client = 0;
     Verb verb = Verb::Get;
     bool is_binding = false;
+    bool is_eviction = false;
     Kind kind = Kind::Pod;
     std::unique_ptr<api::AnyObject> object;          // create/update/update_status
     std::string ns;                                  // delete/bind
     std::string name;                                // delete/bind
     std::string node_name;                           // bind
-    std::optional<std::int64_t> grace;               // delete
+    std::optional<std::int64_t> grace;               // delete, evict
     Propagation propagation = Propagation::Default;  // delete
     Endpoint reply_to;
     std::uint64_t tag = 0;
@@ -190,6 +235,11 @@ class ApiServer {
   Reply apply_update(Request& r, bool status_only);
   Reply apply_delete(Request& r);
   Reply apply_bind(Request& r);
+  Reply apply_evict(Request& r);
+  /// The eviction's writes once admitted: the DisruptionTarget condition, then the graceful delete.
+  Reply evict_pod(const Request& r, const api::Pod& pod);
+  /// `d` scaled by the latency factor while a slowApiServer window is open.
+  [[nodiscard]] Duration scaled(Duration d) const;
   /// Writes through to the store; on success fans the change out and fires on_change.
   Reply commit(const Request& r, base::Expected<Change, store::StoreError> result);
   void admit(api::AnyObject& object, std::vector<FieldError>& errors);
@@ -219,6 +269,11 @@ class ApiServer {
   /// one kubelet instead of scanning thousands.
   std::array<std::vector<std::uint32_t>, api::kKindCount> watchers_by_kind_;
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> pod_watchers_by_node_;
+
+  std::int64_t latency_factor_milli_ = 1000;
+  SimTime slow_until_;
+  SimTime outage_from_;
+  SimTime outage_until_;
 
   std::uint64_t next_uid_ = 1;
   std::map<std::tuple<ClientId, Verb, std::string>, std::pair<std::uint64_t, std::uint64_t>> counts_;

@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kubesim::cluster {
@@ -44,6 +45,12 @@ class Cluster {
   void attach_history(HistoryLog& log);
   /// Runs the simulation to its horizon (or until nothing is left to do).
   void run();
+  /// Runs the simulation up to `t` (at most the horizon), starting it on the first call; call it again
+  /// with a later time to continue. For tests that act on the model between two points in time. Do not
+  /// mix with run().
+  void run_until(base::SimTime t);
+  /// The kubelets, for tests and fault injection (crash, partition, ...).
+  [[nodiscard]] node::NodeAgent& nodes() { return nodes_; }
   /// The run's summary (call after run()).
   [[nodiscard]] metrics::RunSummary summary() const;
   [[nodiscard]] const metrics::PodLifecycle& pods() const { return pods_; }
@@ -66,6 +73,38 @@ class Cluster {
   void enqueue_create(const scenario::ManifestObject& m);
   void send_next_create();
 
+  // Timeline operations (timeline_ops in cluster.cpp): what `kubectl` and a cloud provider would do.
+  // Each request that needs its reply is a KubectlOp in a slab; replies come back as ScenarioReply
+  // target kKubectlReplies, drain's 5 s retries as TimelineAction target kKubectlRetry.
+  struct KubectlOp {
+    enum class Verb : std::uint8_t { Update, Delete, Evict };
+    Verb verb = Verb::Update;
+    std::uint32_t entry = 0;  // the timeline entry (its action says how to change the object)
+    api::Kind kind = api::Kind::Pod;
+    std::string ns;
+    std::string name;
+    std::int32_t attempts = 0;
+    bool refused_before = false;  // Evict: a refusal was already reported
+  };
+  static KubectlOp make_op(KubectlOp::Verb verb, std::uint32_t entry, api::Kind kind, std::string ns, std::string name);
+  void run_node_action(std::uint32_t entry, const scenario::NodeAction& a);
+  void add_nodes(const scenario::AddNodesAction& a);
+  void remove_nodes(const scenario::RemoveNodesAction& a);
+  /// The nodes a selector names at this moment, in order.
+  [[nodiscard]] std::vector<std::string> select_nodes(const scenario::NodeSelector& sel) const;
+  std::uint32_t new_op(KubectlOp op);
+  void free_op(std::uint32_t op);
+  /// GET the op's object, change it as its entry says, PUT it with a resourceVersion precondition.
+  void send_update(std::uint32_t op);
+  /// drain, once the node is cordoned: evict every pod on it but DaemonSet-owned and mirror pods.
+  void evict_pods(std::uint32_t entry, std::string node);
+  void send_eviction(std::uint32_t op);
+  void on_kubectl_reply(std::uint32_t slot);
+  void on_kubectl_retry(std::uint32_t op);
+  /// Appends "t=<now>: <what>: <problem>" to warnings_.
+  void warn(std::string_view what, std::string_view problem);
+  [[nodiscard]] std::string describe(const KubectlOp& op) const;
+
   scenario::ScenarioSpec spec_;
   std::uint64_t seed_;
   base::Duration horizon_;
@@ -83,8 +122,22 @@ class Cluster {
   // Sequential creates of objects[] and timeline `create` actions.
   std::deque<api::AnyObject> create_queue_;
   bool create_in_flight_ = false;
+  // run_until() starts the cluster once.
+  bool started_ = false;
   // One random stream per arrivals entry (run times, Poisson gaps).
   std::vector<base::Rng> arrival_rng_;
+
+  // Timeline operations.
+  client::Client kubectl_;
+  std::vector<KubectlOp> ops_;
+  std::vector<std::uint32_t> free_ops_;
+  /// Per node pool (spec order): the next index addNodes hands out and the indices of the nodes that
+  /// still exist (ascending), for pool/zone selectors and removeNodes.
+  struct PoolNodes {
+    std::int32_t next_index = 0;
+    std::vector<std::int32_t> live;
+  };
+  std::vector<PoolNodes> pool_nodes_;
 };
 
 }  // namespace kubesim::cluster

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -80,10 +81,112 @@ struct ArrivalsAction {
   api::PodTemplateSpec template_;
 };
 
+/// An object named by a timeline action, as `kubectl <verb> <kind> <name> -n <namespace>` names it.
+/// Whether it exists can only be known at run time (objects may be created by the timeline or by
+/// controllers): a missing object becomes a run warning, not a load error.
+struct ObjectTarget {
+  SourceLocation loc;
+  api::Kind kind = api::Kind::Pod;
+  std::string name;
+  /// Ignored for cluster-scoped kinds (Node, PriorityClass).
+  std::string namespace_ = "default";
+};
+
+/// Timeline action `delete`: DELETE the object (pods gracefully, with `grace_period_seconds` or the
+/// pod's own terminationGracePeriodSeconds), like `kubectl delete`.
+struct DeleteAction {
+  ObjectTarget target;
+  std::optional<std::int64_t> grace_period_seconds;
+};
+
+/// Timeline action `scale` (Deployment or ReplicaSet): GET the object, set spec.replicas, PUT it back
+/// (retried on Conflict), like `kubectl scale`.
+struct ScaleAction {
+  ObjectTarget target;
+  std::int32_t replicas = 0;
+};
+
+/// Timeline action `setImage` (Deployment or ReplicaSet): GET, set the image of the pod template's
+/// container `container` (app or init container), PUT, like `kubectl set image`. For a Deployment this
+/// starts a rollout.
+struct SetImageAction {
+  ObjectTarget target;
+  std::string container;
+  std::string image;
+};
+
+/// Which nodes a node action applies to: exactly one of `node`, `nodes`, `pool` or `zone` is given.
+/// Names are checked at load time against the node pools (and the nodes earlier addNodes entries add);
+/// `pool` and `zone` select the nodes that exist when the action runs, in pool order then index order.
+struct NodeSelector {
+  SourceLocation loc;
+  /// `node` or `nodes`, in the order written.
+  std::vector<std::string> nodes;
+  std::vector<SourceLocation> node_locs;
+  std::string pool;
+  std::string zone;
+  SourceLocation pool_loc;
+  SourceLocation zone_loc;
+};
+
+/// The node actions, each with its YAML key:
+///   cordon / uncordon     set / clear spec.unschedulable (GET + PUT, like `kubectl cordon`)
+///   drain                 cordon, then evict every pod on the node except DaemonSet-owned and mirror pods
+///                         through the Eviction API, retrying refused (429) evictions every 5 s, like
+///                         `kubectl drain --ignore-daemonsets --delete-emptydir-data --force`
+///   crashNode / recoverNode   the kubelet dies / starts again (NodeAgent::crash / recover)
+///   partition / heal      the node loses / regains the API server (NodeAgent::partition)
+enum class NodeOp : std::uint8_t { Cordon, Uncordon, Drain, Crash, Recover, Partition, Heal };
+
+/// YAML key of a node action ("cordon", "crashNode", ...).
+std::string_view node_op_key(NodeOp op);
+
+struct NodeAction {
+  NodeOp op = NodeOp::Cordon;
+  NodeSelector target;
+  /// drain only: the grace period of each eviction's delete (kubectl drain --grace-period); default:
+  /// each pod's own terminationGracePeriodSeconds.
+  std::optional<std::int64_t> grace_period_seconds;
+};
+
+/// Timeline action `addNodes`: `count` new nodes from the pool's template, named after the highest index
+/// the pool ever used ("general-5", "general-6", ...), so a name is never reused; their kubelets start
+/// (register the Node, then heartbeat) at once.
+struct AddNodesAction {
+  std::string pool;
+  SourceLocation pool_loc;
+  std::int32_t count = 0;
+};
+
+/// Timeline action `removeNodes`: the `count` highest-numbered nodes of the pool that still exist leave
+/// the cluster (NodeAgent::remove: the kubelet stops for good, the Node and its Lease are deleted; their
+/// pods are left to the controllers, as after a cloud provider deletes a VM).
+struct RemoveNodesAction {
+  std::string pool;
+  SourceLocation pool_loc;
+  std::int32_t count = 0;
+};
+
+/// Timeline action `slowApiServer`: for `for_`, every API request latency and watch delay drawn is
+/// multiplied by factor_milli / 1000 (the factor is written as a decimal with up to 3 digits, `>= 1`).
+struct SlowApiServerAction {
+  std::int64_t factor_milli = 1000;
+  Duration for_;
+};
+
+/// Timeline action `apiServerOutage`: for `for_`, requests reaching the API server fail with 503
+/// ServiceUnavailable and watch events are held back until the end (see ApiServer::set_outage).
+struct ApiServerOutageAction {
+  Duration for_;
+};
+
+using TimelineAction = std::variant<CreateAction, ArrivalsAction, DeleteAction, ScaleAction, SetImageAction, NodeAction,
+                                    AddNodesAction, RemoveNodesAction, SlowApiServerAction, ApiServerOutageAction>;
+
 struct TimelineEntry {
   SourceLocation loc;
   SimTime at;
-  std::variant<CreateAction, ArrivalsAction> action;
+  TimelineAction action;
 };
 
 struct ScenarioSpec {

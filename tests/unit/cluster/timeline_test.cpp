@@ -1,0 +1,375 @@
+#include "support/catch.hpp"
+
+#include "kubesim/cluster/cluster.hpp"
+#include "kubesim/scenario/loader.hpp"
+
+#include <algorithm>
+#include <string>
+
+using namespace kubesim;
+using namespace kubesim::base::literals;
+
+namespace {
+
+// Runs `yaml` to `horizon` (the scenario's own duration when zero) and returns the cluster.
+std::unique_ptr<cluster::Cluster> run(const std::string& yaml, base::Duration horizon = base::Duration::zero()) {
+  auto spec = scenario::parse_scenario(yaml, "timeline.yaml");
+  if (!spec) {
+    FAIL(spec.error().str());
+  }
+  cluster::RunOptions options;
+  if (horizon > base::Duration::zero()) {
+    options.duration = horizon;
+  }
+  auto c = cluster::Cluster::build(spec.value(), options);
+  REQUIRE(c.has_value());
+  c.value()->run();
+  return std::move(c.value());
+}
+
+const std::string kHeader = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: timeline}
+spec:
+  seed: 3
+)";
+
+// Pods of `app` that are not terminating, per node name ("" = unscheduled).
+std::map<std::string, int> pods_by_node(const cluster::Cluster& c, std::string_view app) {
+  std::map<std::string, int> out;
+  for (const store::ObjectRef& ref : c.api().store().list(api::Kind::Pod)) {
+    const auto& pod = ref.get<api::Pod>();
+    const std::string* label = pod.metadata.labels.find("app");
+    if (label != nullptr && *label == app && !pod.is_terminating() && !pod.is_terminal()) {
+      ++out[pod.spec.node_name];
+    }
+  }
+  return out;
+}
+
+const apiserver::RequestCount* request_count(const cluster::Cluster& c, std::string_view client,
+                                             std::string_view resource) {
+  static std::vector<apiserver::RequestCount> counts;
+  counts = c.api().request_counts();
+  auto it = std::find_if(counts.begin(), counts.end(), [&](const apiserver::RequestCount& r) {
+    return r.client == client && r.resource == resource;
+  });
+  return it == counts.end() ? nullptr : &*it;
+}
+
+bool has_warning(const cluster::Cluster& c, std::string_view text) {
+  return std::any_of(c.warnings().begin(), c.warnings().end(),
+                     [&](const std::string& w) { return w.find(text) != std::string::npos; });
+}
+
+// A ReplicaSet `web` of `replicas` pods (100m CPU each, image nginx:1.25).
+std::string replica_set(int replicas) {
+  return fmt::format(R"(
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata: {{name: web}}
+    spec:
+      replicas: {}
+      selector: {{matchLabels: {{app: web}}}}
+      template:
+        metadata: {{labels: {{app: web}}}}
+        spec:
+          containers: [{{name: web, image: "nginx:1.25", resources: {{requests: {{cpu: 100m}}}}}}]
+)",
+                     replicas);
+}
+
+}  // namespace
+
+TEST_CASE("scale updates spec.replicas through the API and the controller follows", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 30s
+  cluster:
+    nodePools: [{name: n, count: 2, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  objects:)" + replica_set(2) +
+                           R"(  timeline:
+  - at: 10s
+    scale: {kind: ReplicaSet, name: web, replicas: 5}
+  - at: 12s
+    scale: {kind: Deployment, name: missing, replicas: 1}
+)";
+  // GET at 10 s, PUT reaches the store 3 ms (the update latency) later.
+  auto before = run(yaml, 10'002_ms);
+  auto after = run(yaml, 10'004_ms);
+  auto rs_before = before->api().store().get<api::ReplicaSet>("default", "web");
+  auto rs_after = after->api().store().get<api::ReplicaSet>("default", "web");
+  REQUIRE(rs_before != nullptr);
+  REQUIRE(rs_after != nullptr);
+  CHECK(rs_before->spec.replicas == 2);
+  CHECK(rs_after->spec.replicas == 5);
+  CHECK(rs_after->metadata.generation == rs_before->metadata.generation + 1);
+
+  auto done = run(yaml);
+  std::map<std::string, int> pods = pods_by_node(*done, "web");
+  int total = 0;
+  for (const auto& [node, n] : pods) {
+    CHECK_FALSE(node.empty());
+    total += n;
+  }
+  CHECK(total == 5);
+  // An object the timeline names but nobody created is a run warning, not a crash.
+  REQUIRE(done->warnings().size() == 1);
+  CHECK(done->warnings()[0] == "t=12s: scale Deployment default/missing: NotFound: Deployment \"missing\" not found");
+}
+
+TEST_CASE("setImage changes the pod template and starts a Deployment rollout", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 1m
+  cluster:
+    nodePools: [{name: n, count: 2, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers: [{name: web, image: "nginx:1.25"}]
+  timeline:
+  - at: 5s
+    setImage: {kind: Deployment, name: web, container: nope, image: "nginx:1.26"}
+  - at: 10s
+    setImage: {kind: Deployment, name: web, container: web, image: "nginx:1.26"}
+)";
+  auto c = run(yaml);
+  auto d = c->api().store().get<api::Deployment>("default", "web");
+  REQUIRE(d != nullptr);
+  CHECK(d->spec.template_.spec.containers.at(0).image == "nginx:1.26");
+  CHECK(d->metadata.generation == 2);
+  REQUIRE(c->warnings().size() == 1);
+  CHECK(c->warnings()[0] == "t=5s: setImage Deployment default/web: error: unable to find container named \"nope\"");
+  // The rollout: a second ReplicaSet with the new template, and every running pod on the new image.
+  int with_new_image = 0;
+  for (const store::ObjectRef& ref : c->api().store().list(api::Kind::ReplicaSet)) {
+    with_new_image += ref.get<api::ReplicaSet>().spec.template_.spec.containers.at(0).image == "nginx:1.26" ? 1 : 0;
+  }
+  CHECK(c->api().store().list(api::Kind::ReplicaSet).size() == 2);
+  CHECK(with_new_image == 1);
+}
+
+TEST_CASE("cordon sets spec.unschedulable and the scheduler avoids the node", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 20s
+  cluster:
+    nodePools: [{name: n, count: 2, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  timeline:
+  - at: 1s
+    cordon: {node: n-0}
+  - at: 2s
+    arrivals:
+      name: p
+      count: 6
+      interval: 100ms
+      template:
+        metadata: {labels: {app: p}}
+        spec: {containers: [{name: c, image: busybox, resources: {requests: {cpu: 100m}}}]}
+  - at: 10s
+    uncordon: {pool: n}
+)";
+  auto cordoned = run(yaml, 5_s);
+  CHECK(cordoned->api().store().get<api::Node>("", "n-0")->spec.unschedulable);
+  CHECK_FALSE(cordoned->api().store().get<api::Node>("", "n-1")->spec.unschedulable);
+  CHECK(pods_by_node(*cordoned, "p") == std::map<std::string, int>{{"n-1", 6}});
+
+  auto uncordoned = run(yaml);
+  CHECK_FALSE(uncordoned->api().store().get<api::Node>("", "n-0")->spec.unschedulable);
+  CHECK(uncordoned->warnings().empty());
+}
+
+namespace {
+
+// One node n-0 runs the four pods of `web` and a mirror pod; n-1 joins at 15 s; n-0 is drained at 20 s.
+std::string drain_scenario(std::string_view controllers, bool with_pdb) {
+  std::string yaml = kHeader +
+                     fmt::format(R"(  duration: 2m
+  controlPlane:
+    controllerManager: {{controllers: {}}}
+  cluster:
+    nodePools: [{{name: n, count: 1, template: {{status: {{capacity: {{cpu: "8", memory: 16Gi}}}}}}}}]
+  objects:)",
+                                 controllers) +
+                     replica_set(4) + R"(
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: static-web
+      labels: {app: static}
+      annotations: {kubernetes.io/config.mirror: 3f2a9c}
+    spec:
+      nodeName: n-0
+      containers: [{name: c, image: busybox}]
+)";
+  if (with_pdb) {
+    yaml += R"(
+  - apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: web}
+    spec:
+      minAvailable: 3
+      selector: {matchLabels: {app: web}}
+)";
+  }
+  yaml += R"(  timeline:
+  - at: 15s
+    addNodes: {pool: n, count: 1}
+  - at: 20s
+    drain: {node: n-0}
+)";
+  return yaml;
+}
+
+}  // namespace
+
+TEST_CASE("drain cordons, evicts every pod but mirror pods, and the ReplicaSet moves", "[cluster][timeline]") {
+  auto c = run(drain_scenario("[\"*\"]", false));
+  CHECK(c->api().store().get<api::Node>("", "n-0")->spec.unschedulable);
+  CHECK(pods_by_node(*c, "web") == std::map<std::string, int>{{"n-1", 4}});
+  CHECK(pods_by_node(*c, "static") == std::map<std::string, int>{{"n-0", 1}});  // mirror pods stay
+  const apiserver::RequestCount* evictions = request_count(*c, "kubectl", "pods/eviction");
+  REQUIRE(evictions != nullptr);
+  CHECK(evictions->count == 4);
+  CHECK(evictions->failed == 0);
+  CHECK(c->warnings().empty());
+}
+
+TEST_CASE("drain honours a PodDisruptionBudget through the disruption controller", "[cluster][timeline]") {
+  auto c = run(drain_scenario("[\"*\"]", true));
+  // minAvailable 3 of 4: one eviction at a time, the next once a replacement is ready on n-1.
+  CHECK(pods_by_node(*c, "web") == std::map<std::string, int>{{"n-1", 4}});
+  const apiserver::RequestCount* evictions = request_count(*c, "kubectl", "pods/eviction");
+  REQUIRE(evictions != nullptr);
+  CHECK(evictions->count > 4);
+  CHECK(evictions->failed == evictions->count - 4);
+  CHECK(has_warning(*c, "drain: evict pod default/web-"));
+  CHECK(has_warning(*c, "Cannot evict pod as it would violate the pod's disruption budget. (will retry every 5s)"));
+}
+
+TEST_CASE("a PodDisruptionBudget without status refuses every eviction with 429", "[cluster][timeline]") {
+  // Without the disruption controller nobody writes the PDB's status: observedGeneration 0 < generation 1
+  // makes the Eviction API answer 429, and kubectl drain retries every 5 s.
+  auto c = run(drain_scenario("[\"*\", \"-disruption\"]", true), 41_s);
+  CHECK(pods_by_node(*c, "web") == std::map<std::string, int>{{"n-0", 4}});
+  const apiserver::RequestCount* evictions = request_count(*c, "kubectl", "pods/eviction");
+  REQUIRE(evictions != nullptr);
+  // Attempts reach the server at 20.006, 25.009, 30.012, 35.015 and 40.018 s for each of the 4 pods.
+  CHECK(evictions->count == 20);
+  CHECK(evictions->failed == 20);
+  // One warning per refused pod, not one per retry.
+  CHECK(c->warnings().size() == 4);
+  CHECK(c->warnings()[0].rfind("t=20.006s: drain: evict pod default/web-", 0) == 0);
+}
+
+TEST_CASE("addNodes continues the pool's numbering and removeNodes takes the highest first", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 20s
+  cluster:
+    nodePools: [{name: n, count: 2, zones: [a, b], template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  timeline:
+  - at: 5s
+    addNodes: {pool: n, count: 3}
+  - at: 10s
+    removeNodes: {pool: n, count: 2}
+  - at: 12s
+    addNodes: {pool: n, count: 1}
+  - at: 13s
+    cordon: {zone: a}
+)";
+  auto added = run(yaml, 6_s);
+  CHECK(added->api().store().list(api::Kind::Node).size() == 5);
+  auto n4 = added->api().store().get<api::Node>("", "n-4");
+  REQUIRE(n4 != nullptr);
+  CHECK(*n4->metadata.labels.find("topology.kubernetes.io/zone") == "a");
+
+  auto c = run(yaml);
+  std::vector<std::string> names;
+  for (const store::ObjectRef& ref : c->api().store().list(api::Kind::Node)) {
+    names.push_back(ref.meta().name);
+  }
+  // n-3 and n-4 left; the node added afterwards is n-5, not a reused name.
+  CHECK(names == std::vector<std::string>{"n-0", "n-1", "n-2", "n-5"});
+  // Zone a holds the even indices that still exist.
+  CHECK(c->api().store().get<api::Node>("", "n-0")->spec.unschedulable);
+  CHECK(c->api().store().get<api::Node>("", "n-2")->spec.unschedulable);
+  CHECK_FALSE(c->api().store().get<api::Node>("", "n-1")->spec.unschedulable);
+  CHECK_FALSE(c->api().store().get<api::Node>("", "n-5")->spec.unschedulable);
+}
+
+TEST_CASE("slowApiServer multiplies request latencies for its window", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 2m
+  timeline:
+  - at: 5s
+    slowApiServer: {factor: 5, for: 1m}
+  - at: 10s
+    create: {apiVersion: v1, kind: Pod, metadata: {name: slow}, spec: {containers: [{name: c, image: busybox}]}}
+  - at: 70s
+    create: {apiVersion: v1, kind: Pod, metadata: {name: fast}, spec: {containers: [{name: c, image: busybox}]}}
+)";
+  auto c = run(yaml);
+  const auto& pods = c->pods().records();
+  REQUIRE(pods.size() == 2);
+  CHECK(pods[0].name == "slow");
+  CHECK(pods[0].created == base::SimTime::zero() + 10'015_ms);  // 3 ms create latency × 5
+  CHECK(pods[1].created == base::SimTime::zero() + 70'003_ms);  // the window closed at 65 s
+}
+
+TEST_CASE("apiServerOutage fails requests with 503 and holds watch events", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 1m
+  cluster:
+    nodePools: [{name: n, count: 1, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  objects:)" + replica_set(1) +
+                           R"(  timeline:
+  - at: 10s
+    apiServerOutage: {for: 20s}
+  - at: 15s
+    create: {apiVersion: v1, kind: Pod, metadata: {name: lost}, spec: {containers: [{name: c, image: busybox}]}}
+  - at: 16s
+    scale: {kind: ReplicaSet, name: web, replicas: 3}
+  - at: 35s
+    scale: {kind: ReplicaSet, name: web, replicas: 2}
+)";
+  auto c = run(yaml);
+  std::vector<std::string> expected = {
+      "t=15.003s: create rejected (ServiceUnavailable): the server is currently unable to handle the request",
+      "t=16s: scale ReplicaSet default/web: ServiceUnavailable: the server is currently unable to handle the request",
+  };
+  CHECK(c->warnings() == expected);
+  CHECK(c->api().store().get<api::Pod>("default", "lost") == nullptr);
+  CHECK(c->api().store().get<api::ReplicaSet>("default", "web")->spec.replicas == 2);
+  CHECK(pods_by_node(*c, "web") == std::map<std::string, int>{{"n-0", 2}});
+  const apiserver::RequestCount* creates = request_count(*c, "scenario", "pods");
+  REQUIRE(creates != nullptr);
+  CHECK(creates->failed == 1);
+}
+
+TEST_CASE("crashNode stops the kubelet and the node lifecycle controller notices", "[cluster][timeline]") {
+  const std::string yaml = kHeader + R"(  duration: 1m
+  cluster:
+    nodePools: [{name: n, count: 2, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}]
+  timeline:
+  - at: 5s
+    crashNode: {node: n-0}
+  - at: 5s
+    partition: {node: n-1}
+  - at: 6s
+    heal: {node: n-1}
+)";
+  auto c = run(yaml);
+  auto ready = [&](std::string_view name) {
+    auto node = c->api().store().get<api::Node>("", name);
+    REQUIRE(node != nullptr);
+    for (const api::NodeCondition& cond : node->status.conditions) {
+      if (cond.type == "Ready") {
+        return cond.status;
+      }
+    }
+    return api::ConditionStatus::Unknown;
+  };
+  // The last renewal was at most 10 s before the crash; the grace period is 40 s.
+  CHECK(ready("n-0") == api::ConditionStatus::Unknown);
+  CHECK(ready("n-1") == api::ConditionStatus::True);
+  CHECK(c->warnings().empty());
+}
