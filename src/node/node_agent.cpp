@@ -69,6 +69,16 @@ std::optional<NodeIndex> NodeAgent::find(std::string_view node_name) const {
   return it->second;
 }
 
+bool NodeAgent::is_serving(std::string_view namespace_, std::string_view name, std::string_view uid) const {
+  auto it = row_by_key_.find(fmt::format("{}/{}", namespace_, name));
+  if (it == row_by_key_.end()) {
+    return false;
+  }
+  const PodRow& r = rows_[it->second];
+  return r.stage == Stage::Running && r.pod->metadata.uid == uid && !r.pod->is_terminating() &&
+         pool_.running[r.node] != 0;
+}
+
 void NodeAgent::start() {
   base::SimTime now = sim_.now();
   base::Duration renew = config_.lease_renew_interval();

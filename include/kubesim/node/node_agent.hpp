@@ -95,6 +95,11 @@ class NodeAgent {
   /// EventKind::KubeletHeartbeat: renew the Lease and/or compute the node status, whichever is due.
   void handle_heartbeat(NodeIndex node);
 
+  /// True when the pod `namespace_/name` with `uid` runs on its node and its application answers
+  /// requests right now (what a request routed to it by kube-proxy finds). False for pods this kubelet
+  /// does not run (not started yet, stopped, on a crashed node) and for terminating pods.
+  [[nodiscard]] bool is_serving(std::string_view namespace_, std::string_view name, std::string_view uid) const;
+
   [[nodiscard]] const NodePool& pool() const { return pool_; }
   [[nodiscard]] const KubeletConfig& config() const { return config_; }
   /// Image pulls performed so far (one per node and image, unless evicted).

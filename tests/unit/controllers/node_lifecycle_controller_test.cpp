@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <vector>
 
 using namespace kubesim;
@@ -53,6 +54,12 @@ spec:
         metadata: {{labels: {{app: web}}}}
         spec:
           containers: [{{name: web, image: "nginx:1.25", resources: {{requests: {{cpu: 100m}}}}}}]
+  - apiVersion: v1
+    kind: Service
+    metadata: {{name: web}}
+    spec:
+      selector: {{app: web}}
+      ports: [{{port: 80}}]
 )",
                      nodes, replicas);
 }
@@ -74,6 +81,26 @@ std::vector<std::shared_ptr<const api::Pod>> pods(const cluster::Cluster& c) {
   std::vector<std::shared_ptr<const api::Pod>> out;
   for (const store::ObjectRef& ref : c.api().store().list(api::Kind::Pod)) {
     out.push_back(ref.as<api::Pod>());
+  }
+  return out;
+}
+
+/// The Service `web`'s endpoints on each node, ready and not ready, from its EndpointSlices.
+struct EndpointCounts {
+  int ready = 0;
+  int not_ready = 0;
+};
+std::map<std::string, EndpointCounts> web_endpoints(const cluster::Cluster& c) {
+  std::map<std::string, EndpointCounts> out;
+  for (const store::ObjectRef& ref : c.api().store().list(api::Kind::EndpointSlice)) {
+    const auto& slice = ref.get<api::EndpointSlice>();
+    const std::string* service = slice.metadata.labels.find("kubernetes.io/service-name");
+    if (service == nullptr || *service != "web") {
+      continue;
+    }
+    for (const api::Endpoint& e : slice.endpoints) {
+      (e.conditions.ready.value_or(false) ? out[e.node_name].ready : out[e.node_name].not_ready) += 1;
+    }
   }
   return out;
 }
@@ -187,6 +214,10 @@ TEST_CASE("a dead node goes Unknown, is tainted, and its pods are replaced after
     }
   }
   REQUIRE_FALSE(victims.empty());
+  // Every pod is behind the Service, ready.
+  auto endpoints = web_endpoints(*c);
+  CHECK(endpoints["pool-2"].ready == static_cast<int>(victims.size()));
+  CHECK(endpoints["pool-0"].ready + endpoints["pool-1"].ready + endpoints["pool-2"].ready == 6);
   auto lease = c->api().store().get<api::Lease>(std::string(api::kNodeLeaseNamespace), "pool-2");
   REQUIRE(lease != nullptr);
   base::SimTime last_renew = *lease->spec.renew_time;
@@ -212,6 +243,12 @@ TEST_CASE("a dead node goes Unknown, is tainted, and its pods are replaced after
     }
   }
   CHECK(count_events(*c, "NodeNotReady") == static_cast<std::int64_t>(victims.size()) + 1);
+  // ... and so the Service's endpoints on the lost node are no longer ready (the EndpointSlice
+  // controller follows the pods' Ready condition), while the others still are.
+  endpoints = web_endpoints(*c);
+  CHECK(endpoints["pool-2"].ready == 0);
+  CHECK(endpoints["pool-2"].not_ready == static_cast<int>(victims.size()));
+  CHECK(endpoints["pool-0"].ready + endpoints["pool-1"].ready == 6 - static_cast<int>(victims.size()));
   // NoSchedule at once, NoExecute at the next monitor pass through the zone queue.
   auto n = node_named(*c, "pool-2");
   CHECK(find_taint(*n, controllers::kTaintNodeUnreachable, api::TaintEffect::NoSchedule) != nullptr);
@@ -247,6 +284,11 @@ TEST_CASE("a dead node goes Unknown, is tainted, and its pods are replaced after
     }
   }
   CHECK(running_elsewhere == 6);
+  // The replacements are behind the Service; the evicted pods are terminating and stay not ready (nobody
+  // on the dead node confirms their deletion).
+  endpoints = web_endpoints(*c);
+  CHECK(endpoints["pool-0"].ready + endpoints["pool-1"].ready == 6);
+  CHECK(endpoints["pool-2"].ready == 0);
 }
 
 TEST_CASE("a node that comes back is untainted and its pods stay", "[nodelifecycle][tainteviction]") {
