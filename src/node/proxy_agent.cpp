@@ -186,7 +186,7 @@ const ProxyAgent::Version* ProxyAgent::view(const ServiceState& s, NodeIndex n, 
 }
 
 std::span<const ProxyTarget> ProxyAgent::endpoints_seen(NodeIndex node, std::string_view namespace_,
-                                                        std::string_view service) const {
+                                                        std::string_view service, base::SimTime at) const {
   if (!started_ || node >= lag_.size()) {
     return {};
   }
@@ -194,7 +194,7 @@ std::span<const ProxyTarget> ProxyAgent::endpoints_seen(NodeIndex node, std::str
   if (it == services_.end()) {
     return {};
   }
-  const Version* v = view(it->second, node, sim_.now());
+  const Version* v = view(it->second, node, at);
   return v == nullptr ? std::span<const ProxyTarget>() : std::span<const ProxyTarget>(v->targets);
 }
 

@@ -115,10 +115,11 @@ class ProxyAgent final : private client::InformerHandler {
 
   /// Node `node`'s proxy's sync lag. Requires start().
   [[nodiscard]] base::Duration sync_lag(NodeIndex node) const { return lag_[node]; }
-  /// The endpoints node `node`'s proxy routes Service `namespace_/service` to right now, in pod
-  /// (namespace, name) order. Empty when it knows none. O(log services + lagging versions).
+  /// The endpoints node `node`'s proxy routes Service `namespace_/service` to at `at` (now or later; a
+  /// later time assumes no further EndpointSlice change arrives), in pod (namespace, name) order. Empty
+  /// when it knows none. O(log services + lagging versions).
   [[nodiscard]] std::span<const ProxyTarget> endpoints_seen(NodeIndex node, std::string_view namespace_,
-                                                            std::string_view service) const;
+                                                            std::string_view service, base::SimTime at) const;
 
   /// Starts a stream; its first tick is now. Returns its index (the TrafficTick target). Starts the
   /// agent if needed.
