@@ -108,6 +108,9 @@ std::string ratio(std::uint64_t successes, std::uint64_t requests, std::uint64_t
   return fmt::format("{}.{:0{}}", v / scale, v % scale, decimals);
 }
 
+// The text summary lists a Service's first error windows only; summary.json has them all.
+constexpr std::size_t kTextErrorWindows = 10;
+
 void traffic_text(std::string& out, const std::vector<ServiceTrafficRow>& rows) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "traffic:               {} service{}\n", rows.size(), rows.size() == 1 ? "" : "s");
@@ -115,9 +118,15 @@ void traffic_text(std::string& out, const std::vector<ServiceTrafficRow>& rows) 
     std::string rate = t.requests == 0 ? std::string("n/a") : ratio(t.successes * 100, t.requests, 1000, 3) + "%";
     fmt::format_to(it, "  {}/{}: requests {}, successes {}, errors {}, success rate {}\n", t.namespace_, t.name,
                    t.requests, t.successes, t.errors, rate);
-    for (const ErrorWindowRow& w : t.error_windows) {
+    std::size_t shown = std::min(t.error_windows.size(), kTextErrorWindows);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const ErrorWindowRow& w = t.error_windows[i];
       fmt::format_to(it, "    errors from {} to {}: {}\n", ms(w.start.since_start()), ms(w.end.since_start()),
                      w.errors);
+    }
+    if (shown < t.error_windows.size()) {
+      fmt::format_to(it, "    ... {} more error windows (all of them in summary.json)\n",
+                     t.error_windows.size() - shown);
     }
   }
 }
