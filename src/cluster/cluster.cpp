@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kubesim::cluster {
@@ -67,7 +68,8 @@ Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
       sim_(seed_), api_(sim_, spec.control_plane.api_server), nodes_(sim_, api_, spec.cluster.kubelet),
       controllers_(sim_, api_, spec.control_plane.controller_manager),
       scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}),
-      kubectl_(api_, "kubectl", client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}) {
+      kubectl_(api_, "kubectl", client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}),
+      proxies_(sim_, api_, nodes_, spec.cluster.kube_proxy) {
   for (const scenario::NodePoolSpec& pool : spec_.cluster.node_pools) {
     PoolNodes& p = pool_nodes_.emplace_back();
     p.next_index = pool.count;
@@ -147,6 +149,12 @@ void Cluster::start() {
   nodes_.start();
   scheduler_->start();
   controllers_.start();
+  // kube-proxy is modelled only for traffic: without it no proxy watch is opened and the run is as before.
+  if (std::any_of(spec_.timeline.begin(), spec_.timeline.end(), [](const scenario::TimelineEntry& t) {
+        return std::holds_alternative<scenario::TrafficAction>(t.action);
+      })) {
+    proxies_.start();
+  }
   for (const scenario::ManifestObject& m : spec_.objects) {
     enqueue_create(m);
   }
@@ -213,6 +221,12 @@ void Cluster::dispatch(const sim::Event& e) {
     } else {
       on_scenario_reply(e.arg);
     }
+    break;
+  case sim::EventKind::ProxyWatch:
+    proxies_.handle_watch(e.arg);
+    break;
+  case sim::EventKind::TrafficTick:
+    proxies_.handle_traffic_tick(e.target);
     break;
   case sim::EventKind::ControllerWatch:
     controllers_.handle_watch(e.target, e.arg);
@@ -295,7 +309,34 @@ void Cluster::on_timeline(std::uint32_t entry) {
     api_.set_latency_factor(slow->factor_milli, now + slow->for_);
   } else if (const auto* outage = std::get_if<scenario::ApiServerOutageAction>(&t.action)) {
     api_.set_outage(now + outage->for_);
+  } else if (const auto* traffic = std::get_if<scenario::TrafficAction>(&t.action)) {
+    run_traffic(*traffic);
   }
+}
+
+void Cluster::run_traffic(const scenario::TrafficAction& a) {
+  if (a.stop) {
+    proxies_.stop_traffic(a.namespace_, a.service);
+    return;
+  }
+  node::TrafficStream stream;
+  stream.namespace_ = a.namespace_;
+  stream.service = a.service;
+  stream.rps_milli = a.rps_milli;
+  if (a.for_) {
+    stream.until = sim_.now() + *a.for_;
+  }
+  // Without `clients`, every node that exists now (an empty selector selects them all).
+  for (const std::string& name : select_nodes(a.clients.value_or(scenario::NodeSelector{}))) {
+    if (std::optional<node::NodeIndex> index = nodes_.find(name)) {
+      stream.clients.push_back(*index);
+    }
+  }
+  if (stream.clients.empty()) {
+    warn(fmt::format("traffic to Service {}/{}", a.namespace_, a.service), "no client node exists");
+    return;
+  }
+  proxies_.start_traffic(std::move(stream));
 }
 
 // --- timeline operations ----------------------------------------------------------------------------
@@ -398,6 +439,7 @@ void Cluster::run_node_action(std::uint32_t entry, const scenario::NodeAction& a
       } else {
         nodes_.partition(*index, a.op == scenario::NodeOp::Partition);
       }
+      proxies_.update_connection(*index);
       break;
     }
     }
@@ -416,6 +458,7 @@ void Cluster::add_nodes(const scenario::AddNodesAction& a) {
       pool_nodes_[p].live.push_back(i);
     }
     nodes_.start();  // starts only the kubelets added since the last start
+    proxies_.sync_nodes();
     return;
   }
 }
@@ -436,6 +479,7 @@ void Cluster::remove_nodes(const scenario::RemoveNodesAction& a) {
       live.pop_back();
       if (std::optional<node::NodeIndex> index = nodes_.find(name)) {
         nodes_.remove(*index);
+        proxies_.update_connection(*index);
       }
     }
     return;
@@ -628,6 +672,17 @@ metrics::RunSummary Cluster::summary() const {
   }
   for (const auto& [key, count] : k8s_events_) {
     s.k8s_events.push_back(metrics::EventReasonRow{key.first, key.second, count});
+  }
+  for (const node::ServiceTraffic& t : proxies_.traffic()) {
+    metrics::ServiceTrafficRow& row = s.traffic.emplace_back();
+    row.namespace_ = t.namespace_;
+    row.name = t.name;
+    row.requests = t.requests;
+    row.successes = t.successes;
+    row.errors = t.errors;
+    for (const node::TrafficErrorWindow& w : t.error_windows) {
+      row.error_windows.push_back(metrics::ErrorWindowRow{w.start, w.end, w.errors});
+    }
   }
   return s;
 }

@@ -102,6 +102,55 @@ std::string latency_json(const LatencyStats& l) {
                      format_seconds(l.max));
 }
 
+// successes / requests, truncated to `decimals` digits after the point, by integer arithmetic.
+std::string ratio(std::uint64_t successes, std::uint64_t requests, std::uint64_t scale, int decimals) {
+  std::uint64_t v = successes * scale / requests;
+  return fmt::format("{}.{:0{}}", v / scale, v % scale, decimals);
+}
+
+// The text summary lists a Service's first error windows only; summary.json has them all.
+constexpr std::size_t kTextErrorWindows = 10;
+
+void traffic_text(std::string& out, const std::vector<ServiceTrafficRow>& rows) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "traffic:               {} service{}\n", rows.size(), rows.size() == 1 ? "" : "s");
+  for (const ServiceTrafficRow& t : rows) {
+    std::string rate = t.requests == 0 ? std::string("n/a") : ratio(t.successes * 100, t.requests, 1000, 3) + "%";
+    fmt::format_to(it, "  {}/{}: requests {}, successes {}, errors {}, success rate {}\n", t.namespace_, t.name,
+                   t.requests, t.successes, t.errors, rate);
+    std::size_t shown = std::min(t.error_windows.size(), kTextErrorWindows);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const ErrorWindowRow& w = t.error_windows[i];
+      fmt::format_to(it, "    errors from {} to {}: {}\n", ms(w.start.since_start()), ms(w.end.since_start()),
+                     w.errors);
+    }
+    if (shown < t.error_windows.size()) {
+      fmt::format_to(it, "    ... {} more error windows (all of them in summary.json)\n",
+                     t.error_windows.size() - shown);
+    }
+  }
+}
+
+void traffic_json(std::string& out, const std::vector<ServiceTrafficRow>& rows) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "  \"traffic\": [");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const ServiceTrafficRow& t = rows[i];
+    fmt::format_to(it,
+                   "{}\n    {{\"namespace\": {}, \"service\": {}, \"requests\": {}, \"successes\": {}, "
+                   "\"errors\": {}, \"success_rate\": {}, \"error_windows\": [",
+                   i == 0 ? "" : ",", json_quote(t.namespace_), json_quote(t.name), t.requests, t.successes, t.errors,
+                   t.requests == 0 ? std::string("null") : ratio(t.successes, t.requests, 1'000'000, 6));
+    for (std::size_t k = 0; k < t.error_windows.size(); ++k) {
+      const ErrorWindowRow& w = t.error_windows[k];
+      fmt::format_to(it, R"({}{{"start_seconds": {}, "end_seconds": {}, "errors": {}}})", k == 0 ? "" : ", ",
+                     format_seconds(w.start.since_start()), format_seconds(w.end.since_start()), w.errors);
+    }
+    fmt::format_to(it, "]}}");
+  }
+  fmt::format_to(it, "{}],\n", rows.empty() ? "" : "\n  ");
+}
+
 }  // namespace
 
 std::string format_summary_text(const RunSummary& s) {
@@ -143,6 +192,9 @@ std::string format_summary_text(const RunSummary& s) {
       fmt::format_to(it, "  {:<8} {:<34} {:>8}\n", e.type, e.reason, e.count);
     }
   }
+  if (!s.traffic.empty()) {
+    traffic_text(out, s.traffic);
+  }
   fmt::format_to(it, "events processed:      {}\n", s.events);
   fmt::format_to(it, "fingerprint:           {:016x}\n", s.fingerprint);
   return out;
@@ -183,6 +235,9 @@ std::string format_summary_json(const RunSummary& s) {
                    json_quote(e.reason), e.count);
   }
   fmt::format_to(it, "{}],\n", s.k8s_events.empty() ? "" : "\n  ");
+  if (!s.traffic.empty()) {
+    traffic_json(out, s.traffic);
+  }
   fmt::format_to(it, "  \"events\": {},\n", s.events);
   fmt::format_to(it, "  \"fingerprint\": \"{:016x}\"\n", s.fingerprint);
   fmt::format_to(it, "}}\n");

@@ -181,6 +181,11 @@ void read_cluster(Reader& r, const Value& v, ClusterSpec& out) {
     read_duration_field(km, "nodeStatusReportFrequency", out.kubelet.node_status_report_frequency, true);
     km.finish();
   }
+  if (std::optional<Value> proxy = m.get("kubeProxy")) {
+    MapReader pm(r, *proxy, proxy->path);
+    read_distribution_field(pm, "syncLag", out.kube_proxy.sync_lag);
+    pm.finish();
+  }
   if (std::optional<Value> pools = m.get("nodePools")) {
     for (const Value& item : sequence_items(r, *pools)) {
       NodePoolSpec pool;

@@ -48,7 +48,7 @@ constexpr std::array kNodeOps = {NodeOp::Cordon,  NodeOp::Uncordon,  NodeOp::Dra
 // action" hint names them as the common ones.
 constexpr auto kActionKeys = std::to_array<std::string_view>(
     {"create", "arrivals", "delete", "scale", "setImage", "cordon", "uncordon", "drain", "crashNode", "recoverNode",
-     "partition", "heal", "addNodes", "removeNodes", "slowApiServer", "apiServerOutage"});
+     "partition", "heal", "addNodes", "removeNodes", "slowApiServer", "apiServerOutage", "traffic"});
 
 // `kubectl scale` and `kubectl set image` act on the workload kinds kubesim models.
 constexpr std::array kWorkloadKinds = {EnumName<api::Kind>{"Deployment", api::Kind::Deployment},
@@ -214,13 +214,9 @@ void read_set_image(Reader& r, const Value& v, SetImageAction& out) {
   m.finish();
 }
 
-void read_node_action(Reader& r, const Value& v, NodeOp op, NodeAction& out) {
-  out.op = op;
-  MapReader m(r, v, v.path);
-  if (!m.valid()) {
-    return;
-  }
-  NodeSelector& sel = out.target;
+/// Exactly one of node / nodes / pool / zone from the mapping `m` (of value `v`) into `sel`.
+void read_selector(MapReader& m, const Value& v, NodeSelector& sel) {
+  Reader& r = m.reader();
   sel.loc = v.loc;
   std::optional<Value> node = m.get("node");
   std::optional<Value> nodes = m.get("nodes");
@@ -258,8 +254,79 @@ void read_node_action(Reader& r, const Value& v, NodeOp op, NodeAction& out) {
     sel.zone = std::move(*s);
     sel.zone_loc = zone->loc;
   }
+}
+
+void read_node_action(Reader& r, const Value& v, NodeOp op, NodeAction& out) {
+  out.op = op;
+  MapReader m(r, v, v.path);
+  if (!m.valid()) {
+    return;
+  }
+  read_selector(m, v, out.target);
   if (op == NodeOp::Drain) {
     read_grace_period(m, out.grace_period_seconds);
+  }
+  m.finish();
+}
+
+// Traffic rates: thousandths of a request per second, up to a million requests per second.
+constexpr std::int64_t kMaxRpsMilli = 1'000'000'000;
+
+void read_traffic(Reader& r, const Value& v, TrafficAction& out) {
+  MapReader m(r, v, v.path);
+  if (!m.valid()) {
+    return;
+  }
+  out.loc = v.loc;
+  read_nonempty(m, "service", out.service, true);
+  read_nonempty(m, "namespace", out.namespace_, false);
+  if (std::optional<Value> stop = m.get("stop")) {
+    if (std::optional<bool> b = read_bool(r, *stop)) {
+      out.stop = *b;
+    }
+  }
+  std::optional<Value> rps = m.get("rps");
+  std::optional<Value> clients = m.get("clients");
+  std::optional<Value> for_ = m.get("for");
+  std::string label = fmt::format("traffic to Service '{}/{}'", out.namespace_, out.service);
+  if (out.stop) {
+    for (const auto* given : {&rps, &clients, &for_}) {
+      if (*given) {
+        r.error((*given)->loc,
+                fmt::format("{} stops it ('stop: true'), so '{}' must not be given", label,
+                            given == &rps       ? "rps"
+                            : given == &clients ? "clients"
+                                                : "for"),
+                "stopping ends every stream to the Service; give only 'service', 'namespace' and 'stop'");
+      }
+    }
+    m.finish();
+    return;
+  }
+  if (!rps) {
+    r.error(v.loc, fmt::format("{} needs 'rps' (requests per second) or 'stop: true'", label),
+            "e.g. {service: web, rps: 50, for: 5m}");
+  } else if (expect_scalar(r, *rps)) {
+    std::optional<std::int64_t> milli = parse_milli_decimal(rps->node.Scalar());
+    if (!milli || rps->node.Tag() != "?" || *milli < 1 || *milli > kMaxRpsMilli) {
+      r.error(rps->loc,
+              fmt::format("'{}' must be a decimal number of requests per second between 0.001 and 1000000 with at "
+                          "most 3 decimals, got '{}'",
+                          rps->path, rps->node.Scalar()),
+              "e.g. 50 or 0.5");
+    } else {
+      out.rps_milli = *milli;
+    }
+  }
+  if (clients) {
+    MapReader cm(r, *clients, clients->path);
+    if (cm.valid()) {
+      read_selector(cm, *clients, out.clients.emplace());
+      cm.finish();
+    }
+  }
+  if (for_) {
+    out.for_ = read_nonnegative_duration(r, *for_, true);
   }
   m.finish();
 }
@@ -345,6 +412,8 @@ void read_action(Reader& r, std::string_view key, const Value& v, TimelineEntry&
     read_slow_api_server(r, v, out.action.emplace<SlowApiServerAction>());
   } else if (key == "apiServerOutage") {
     read_api_server_outage(r, v, out.action.emplace<ApiServerOutageAction>());
+  } else if (key == "traffic") {
+    read_traffic(r, v, out.action.emplace<TrafficAction>());
   } else {
     for (NodeOp op : kNodeOps) {
       if (node_op_key(op) == key) {
@@ -553,10 +622,27 @@ void check_names(Reader& r, const ClusterSpec& cluster, const std::vector<Timeli
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return timeline[a].at < timeline[b].at; });
   ClusterNames names(cluster);
+  // Services that traffic was started to, by (namespace, name), for the check of `stop`.
+  std::vector<std::pair<std::string_view, std::string_view>> traffic_started;
   for (std::size_t i : order) {
     const TimelineEntry& e = timeline[i];
     if (const auto* node = std::get_if<NodeAction>(&e.action)) {
       check_selector(r, names, node->target, e.at);
+    } else if (const auto* traffic = std::get_if<TrafficAction>(&e.action)) {
+      std::pair<std::string_view, std::string_view> key{traffic->namespace_, traffic->service};
+      if (!traffic->stop) {
+        if (traffic->clients) {
+          check_selector(r, names, *traffic->clients, e.at);
+        }
+        traffic_started.push_back(key);
+      } else if (!traffic->service.empty() &&
+                 std::find(traffic_started.begin(), traffic_started.end(), key) == traffic_started.end()) {
+        r.error(traffic->loc,
+                fmt::format("traffic to Service '{}/{}' is stopped at {} but no earlier entry starts it",
+                            traffic->namespace_, traffic->service, base::format_duration(e.at.since_start())),
+                fmt::format("start it before, e.g. {{service: {}, rps: 50}}; entries run by 'at', then in file order",
+                            traffic->service));
+      }
     } else if (const auto* del = std::get_if<DeleteAction>(&e.action)) {
       if (del->target.kind == api::Kind::Node && !del->target.name.empty()) {
         names.check_node(r, del->target.name, del->target.loc, e.at);

@@ -2,7 +2,7 @@
 
 // spec.timeline[]: each entry is `at` plus exactly one action key (create, arrivals, delete, scale,
 // setImage, cordon, uncordon, drain, crashNode, recoverNode, partition, heal, addNodes, removeNodes,
-// slowApiServer, apiServerOutage). The format is documented in docs/scenarios.md ("spec.timeline[]").
+// slowApiServer, apiServerOutage, traffic). The format is documented in docs/scenarios.md ("spec.timeline[]").
 
 #include "yaml_reader_internal.hpp"
 

@@ -42,6 +42,10 @@ std::string_view event_kind_name(EventKind k) {
     return "ApiEventTtl";
   case EventKind::KubeletHeartbeat:
     return "KubeletHeartbeat";
+  case EventKind::ProxyWatch:
+    return "ProxyWatch";
+  case EventKind::TrafficTick:
+    return "TrafficTick";
   }
   return "Unknown";
 }

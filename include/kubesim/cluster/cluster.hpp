@@ -16,6 +16,7 @@
 #include "kubesim/metrics/pod_lifecycle.hpp"
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/node/node_agent.hpp"
+#include "kubesim/node/proxy_agent.hpp"
 #include "kubesim/scenario/scenario_spec.hpp"
 #include "kubesim/scheduler/scheduler.hpp"
 #include "kubesim/sim/simulation.hpp"
@@ -51,6 +52,8 @@ class Cluster {
   void run_until(base::SimTime t);
   /// The kubelets, for tests and fault injection (crash, partition, ...).
   [[nodiscard]] node::NodeAgent& nodes() { return nodes_; }
+  /// The kube-proxies and the traffic streams (started only when the scenario has traffic).
+  [[nodiscard]] const node::ProxyAgent& proxies() const { return proxies_; }
   /// The run's summary (call after run()).
   [[nodiscard]] metrics::RunSummary summary() const;
   [[nodiscard]] const metrics::PodLifecycle& pods() const { return pods_; }
@@ -90,6 +93,7 @@ class Cluster {
   void run_node_action(std::uint32_t entry, const scenario::NodeAction& a);
   void add_nodes(const scenario::AddNodesAction& a);
   void remove_nodes(const scenario::RemoveNodesAction& a);
+  void run_traffic(const scenario::TrafficAction& a);
   /// The nodes a selector names at this moment, in order.
   [[nodiscard]] std::vector<std::string> select_nodes(const scenario::NodeSelector& sel) const;
   std::uint32_t new_op(KubectlOp op);
@@ -138,6 +142,8 @@ class Cluster {
     std::vector<std::int32_t> live;
   };
   std::vector<PoolNodes> pool_nodes_;
+  // Last, so that its API client registers after every other component's (client ids unchanged).
+  node::ProxyAgent proxies_;
 };
 
 }  // namespace kubesim::cluster

@@ -38,6 +38,23 @@ struct EventReasonRow {
   std::uint64_t count = 0;
 };
 
+/// A maximal run of traffic ticks with errors (node::TrafficErrorWindow): the first and last such tick.
+struct ErrorWindowRow {
+  SimTime start;
+  SimTime end;
+  std::uint64_t errors = 0;
+};
+
+/// What the traffic to one Service met (node::ServiceTraffic).
+struct ServiceTrafficRow {
+  std::string namespace_;
+  std::string name;
+  std::uint64_t requests = 0;
+  std::uint64_t successes = 0;
+  std::uint64_t errors = 0;
+  std::vector<ErrorWindowRow> error_windows;
+};
+
 struct RunSummary {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -59,6 +76,9 @@ struct RunSummary {
   std::vector<RequestCountRow> requests;
   /// Kubernetes Events by (type, reason), sorted.
   std::vector<EventReasonRow> k8s_events;
+  /// Per Service sent traffic, by (namespace, name); empty when the scenario has no traffic, and then
+  /// left out of the text and JSON renderings.
+  std::vector<ServiceTrafficRow> traffic;
 };
 
 /// Counts and latency statistics from the pod records.

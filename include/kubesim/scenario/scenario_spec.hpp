@@ -12,6 +12,7 @@
 #include "kubesim/base/distribution.hpp"
 #include "kubesim/base/time.hpp"
 #include "kubesim/controllers/controller_manager_config.hpp"
+#include "kubesim/node/kube_proxy_config.hpp"
 #include "kubesim/node/kubelet_config.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 #include "kubesim/scheduler/scheduler_config.hpp"
@@ -50,6 +51,8 @@ struct NodePoolSpec {
 struct ClusterSpec {
   std::vector<NodePoolSpec> node_pools;
   node::KubeletConfig kubelet;
+  /// `cluster.kubeProxy`.
+  node::KubeProxyConfig kube_proxy;
 };
 
 struct ControlPlaneSpec {
@@ -180,8 +183,23 @@ struct ApiServerOutageAction {
   Duration for_;
 };
 
-using TimelineAction = std::variant<CreateAction, ArrivalsAction, DeleteAction, ScaleAction, SetImageAction, NodeAction,
-                                    AddNodesAction, RemoveNodesAction, SlowApiServerAction, ApiServerOutageAction>;
+/// Timeline action `traffic`: start (or, with `stop`, stop) requests to a Service. Started: `rps`
+/// requests per second (thousandths, > 0) from the client nodes `clients` selects when the action runs
+/// (every node that exists then, when absent), for `for_` (until stopped or the end of the run when
+/// absent). Stopped: every stream to the Service started before ends. See node::ProxyAgent.
+struct TrafficAction {
+  SourceLocation loc;
+  std::string service;
+  std::string namespace_ = "default";
+  bool stop = false;
+  std::int64_t rps_milli = 0;
+  std::optional<NodeSelector> clients;
+  std::optional<Duration> for_;
+};
+
+using TimelineAction =
+    std::variant<CreateAction, ArrivalsAction, DeleteAction, ScaleAction, SetImageAction, NodeAction, AddNodesAction,
+                 RemoveNodesAction, SlowApiServerAction, ApiServerOutageAction, TrafficAction>;
 
 struct TimelineEntry {
   SourceLocation loc;

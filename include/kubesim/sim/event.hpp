@@ -56,6 +56,10 @@ enum class EventKind : std::uint16_t {
   ApiEventTtl,
   // Kubelet: renew the node Lease / compute node status (target: node index).
   KubeletHeartbeat,
+  // kube-proxy: an event of the proxies' shared EndpointSlice watch (arg: delivery slot); the next
+  // 100 ms batch of a traffic stream (target: stream index).
+  ProxyWatch,
+  TrafficTick,
 };
 
 /// Name of the kind for traces and debugging.

@@ -373,3 +373,124 @@ TEST_CASE("crashNode stops the kubelet and the node lifecycle controller notices
   CHECK(ready("n-1") == api::ConditionStatus::True);
   CHECK(c->warnings().empty());
 }
+
+namespace {
+
+// A 4-replica Deployment behind Service `web` on 3 nodes, traffic at 20 rps from c-0 (a node of its own
+// pool that no pod lands on: it is tainted) from 30 s.
+std::string traffic_scenario(const std::string& extra_timeline) {
+  return kHeader + R"(  duration: 3m
+  cluster:
+    nodePools:
+      - {name: n, count: 3, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}
+      - name: c
+        count: 1
+        template:
+          spec: {taints: [{key: client, effect: NoSchedule}]}
+          status: {capacity: {cpu: "8", memory: 16Gi}}
+  objects:
+    - apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {selector: {app: web}, ports: [{port: 80}]}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 4
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: app, image: nginx:1.25}]}
+  timeline:
+    - at: 30s
+      traffic: {service: web, rps: 20, clients: {node: c-0}}
+)" + extra_timeline;
+}
+
+}  // namespace
+
+TEST_CASE("traffic to a healthy Deployment has no errors", "[cluster][timeline][traffic]") {
+  auto c = run(traffic_scenario(""));
+  metrics::RunSummary s = c->summary();
+  REQUIRE(s.traffic.size() == 1);
+  CHECK(s.traffic[0].name == "web");
+  // Ticks at 30 s, 30.1 s, ..., 180 s (the horizon's events run too): 1501 ticks of 2 requests.
+  CHECK(s.traffic[0].requests == 3002);
+  CHECK(s.traffic[0].errors == 0);
+  CHECK(s.traffic[0].error_windows.empty());
+  // kube-proxy watches EndpointSlices through the API server like any component.
+  const apiserver::RequestCount* watch = request_count(*c, "kube-proxy", "endpointslices");
+  REQUIRE(watch != nullptr);
+}
+
+TEST_CASE("traffic during a node crash fails until the endpoints drop the dead pods plus the proxy lag",
+          "[cluster][timeline][traffic]") {
+  auto spec = scenario::parse_scenario(traffic_scenario(R"(    - at: 60s
+      crashNode: {node: n-0}
+)"),
+                                       "timeline.yaml");
+  REQUIRE(spec.has_value());
+  auto built = cluster::Cluster::build(spec.value(), {});
+  REQUIRE(built.has_value());
+  cluster::Cluster& c = *built.value();
+  // The last write of the Service's slices after the crash: the one that leaves the dead pods out.
+  base::SimTime last_slice_write;
+  const_cast<apiserver::ApiServer&>(c.api()).on_change.connect(
+      [&](base::SimTime t, apiserver::Verb, apiserver::ClientId, const store::Change& ch) {
+        if (ch.object.kind == api::Kind::EndpointSlice && t > base::SimTime::zero() + 60_s) {
+          last_slice_write = t;
+        }
+      });
+  c.run();
+  metrics::RunSummary s = c.summary();
+  REQUIRE(s.traffic.size() == 1);
+  const metrics::ServiceTrafficRow& t = s.traffic[0];
+  REQUIRE(t.error_windows.size() >= 1);
+  // Errors only between the crash and the moment c-0's proxy applies the slice without the dead pods
+  // (the slice write + 1 ms watch delay + 1 s sync lag); n-0 goes NotReady ~40 s after its last
+  // renewal, so that is 40-50 s after the crash.
+  base::SimTime crash = base::SimTime::zero() + 60_s;
+  base::SimTime applied = last_slice_write + 1_ms + 1_s;
+  CHECK(last_slice_write > crash + 40_s);
+  CHECK(last_slice_write < crash + 55_s);
+  CHECK(t.error_windows.front().start >= crash);
+  CHECK(t.error_windows.back().end < applied);
+  CHECK(t.error_windows.back().end >= applied - 200_ms);
+  CHECK(t.errors > 0);
+  CHECK(t.requests == 3002);
+}
+
+TEST_CASE("a partitioned node's pods keep serving while they leave the endpoints", "[cluster][timeline][traffic]") {
+  auto spec = scenario::parse_scenario(traffic_scenario(R"(    - at: 60s
+      partition: {node: n-0}
+)"),
+                                       "timeline.yaml");
+  REQUIRE(spec.has_value());
+  auto built = cluster::Cluster::build(spec.value(), {});
+  REQUIRE(built.has_value());
+  cluster::Cluster& c = *built.value();
+  c.run_until(base::SimTime::zero() + 59_s);
+  // The pods on n-0 (the API's view before the partition).
+  std::vector<std::pair<std::string, std::string>> on_n0;
+  for (const store::ObjectRef& ref : c.api().store().list(api::Kind::Pod)) {
+    const auto& pod = ref.get<api::Pod>();
+    if (pod.spec.node_name == "n-0") {
+      on_n0.emplace_back(pod.metadata.name, pod.metadata.uid);
+    }
+  }
+  REQUIRE(!on_n0.empty());
+  c.run_until(base::SimTime::zero() + 3_min);
+  for (const auto& [name, uid] : on_n0) {
+    CHECK(c.nodes().is_serving("default", name, uid));
+    // ...but the endpoint controller marked them not ready: no proxy routes to them any more.
+    for (const node::ProxyTarget& target :
+         c.proxies().endpoints_seen(*c.nodes().find("c-0"), "default", "web", base::SimTime::zero() + 3_min)) {
+      CHECK(target.name != name);
+    }
+  }
+  metrics::RunSummary s = c.summary();
+  REQUIRE(s.traffic.size() == 1);
+  CHECK(s.traffic[0].errors == 0);
+  CHECK(s.traffic[0].requests == 3002);
+}

@@ -94,3 +94,46 @@ TEST_CASE("the text summary has a stable layout", "[metrics]") {
   CHECK(json.find("\"horizon_seconds\": 600,") != std::string::npos);
   CHECK(json.find("\"fingerprint\": \"0000000000abcdef\"") != std::string::npos);
 }
+
+TEST_CASE("the traffic section appears only with traffic", "[metrics]") {
+  RunSummary s;
+  s.scenario = "demo";
+  CHECK(format_summary_text(s).find("traffic") == std::string::npos);
+  CHECK(format_summary_json(s).find("traffic") == std::string::npos);
+
+  ServiceTrafficRow& t = s.traffic.emplace_back();
+  t.namespace_ = "default";
+  t.name = "web";
+  t.requests = 3000;
+  t.successes = 2987;
+  t.errors = 13;
+  t.error_windows.push_back({base::SimTime::zero() + 60_s, base::SimTime::zero() + 60_s + 300_ms, 3});
+  t.error_windows.push_back({base::SimTime::zero() + 90_s, base::SimTime::zero() + 91_s, 10});
+  ServiceTrafficRow idle;  // (not a reference: emplace_back would invalidate `t`)
+  idle.namespace_ = "shop";
+  idle.name = "api";
+  s.traffic.push_back(idle);
+  std::string text = format_summary_text(s);
+  CHECK(text.find("traffic:               2 services\n"
+                  "  default/web: requests 3000, successes 2987, errors 13, success rate 99.566%\n"
+                  "    errors from 1m0s to 1m0.3s: 3\n"
+                  "    errors from 1m30s to 1m31s: 10\n"
+                  "  shop/api: requests 0, successes 0, errors 0, success rate n/a\n"
+                  "events processed:") != std::string::npos);
+  std::string json = format_summary_json(s);
+  CHECK(json.find("  \"traffic\": [\n"
+                  "    {\"namespace\": \"default\", \"service\": \"web\", \"requests\": 3000, \"successes\": 2987, "
+                  "\"errors\": 13, \"success_rate\": 0.995666, \"error_windows\": [{\"start_seconds\": 60, "
+                  "\"end_seconds\": 60.3, \"errors\": 3}, {\"start_seconds\": 90, \"end_seconds\": 91, \"errors\": "
+                  "10}]},\n"
+                  "    {\"namespace\": \"shop\", \"service\": \"api\", \"requests\": 0, \"successes\": 0, \"errors\": "
+                  "0, \"success_rate\": null, \"error_windows\": []}\n"
+                  "  ],\n"
+                  "  \"events\":") != std::string::npos);
+
+  for (int i = 0; i < 12; ++i) {
+    s.traffic[0].error_windows.push_back({base::SimTime::zero() + 100_s, base::SimTime::zero() + 100_s, 1});
+  }
+  CHECK(format_summary_text(s).find("    ... 4 more error windows (all of them in summary.json)\n") !=
+        std::string::npos);
+}

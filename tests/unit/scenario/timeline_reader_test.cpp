@@ -251,3 +251,50 @@ TEST_CASE("slowApiServer factors are exact thousandths", "[scenario][timeline]")
     CHECK(errors.size() == 1);
   }
 }
+
+TEST_CASE("traffic starts and stops streams; kubeProxy.syncLag is a distribution", "[scenario][timeline]") {
+  std::string yaml = kCluster + R"(  - at: 10s
+    traffic: {service: web, rps: 12.5, clients: {pool: gpu}, for: 5m}
+  - at: 20s
+    traffic: {service: api, namespace: shop, rps: 1}
+  - at: 30s
+    traffic: {service: web, stop: true}
+)";
+  // kCluster ends in the timeline: add the kubeProxy settings in front of nodePools.
+  std::string with_lag = yaml;
+  with_lag.replace(with_lag.find("    nodePools:"), 0,
+                   "    kubeProxy: {syncLag: {distribution: uniform, min: 500ms, max: 2s}}\n");
+  ScenarioSpec spec = scenario_ok(with_lag);
+  REQUIRE(spec.timeline.size() == 3);
+  const auto& start = std::get<scenario::TrafficAction>(spec.timeline[0].action);
+  CHECK(start.service == "web");
+  CHECK(start.namespace_ == "default");
+  CHECK(start.rps_milli == 12'500);
+  REQUIRE(start.clients.has_value());
+  CHECK(start.clients->pool == "gpu");
+  CHECK(start.for_ == base::Duration::from_seconds(300));
+  CHECK_FALSE(start.stop);
+  const auto& all = std::get<scenario::TrafficAction>(spec.timeline[1].action);
+  CHECK(all.namespace_ == "shop");
+  CHECK_FALSE(all.clients.has_value());  // every node
+  CHECK_FALSE(all.for_.has_value());
+  CHECK(std::get<scenario::TrafficAction>(spec.timeline[2].action).stop);
+  base::Rng rng(1);
+  base::Duration lag = spec.cluster.kube_proxy.sync_lag.sample(rng);
+  CHECK(lag >= base::Duration::from_millis(500));
+  CHECK(lag <= base::Duration::from_seconds(2));
+
+  CHECK(scenario_ok(yaml).cluster.kube_proxy.sync_lag.sample(rng) == base::Duration::from_seconds(1));
+}
+
+TEST_CASE("traffic is checked at load time", "[scenario][timeline]") {
+  std::vector<std::string> errors = scenario_errors(kCluster + R"(  - at: 1s
+    traffic: {service: web, stop: true}
+  - at: 2s
+    traffic: {service: web, rps: 5, clients: {zone: zone-c}}
+)");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].find("traffic to Service 'default/web' is stopped at 1s but no earlier entry starts it") !=
+        std::string::npos);
+  CHECK(errors[1].find("unknown zone 'zone-c'") != std::string::npos);
+}
