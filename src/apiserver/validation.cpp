@@ -1334,12 +1334,13 @@ void validate_pod_specific_annotations(const StringMap& annotations, const Path&
       errs.invalid(p.key(kPodDeletionCostAnnotation), quote(v), "must be a 32bit integer");
     }
   }
-  // kubesim: the pod's run time, read by the kubelet model.
-  if (const std::string* d = annotations.find(api::kDurationAnnotation)) {
-    std::optional<base::Duration> parsed = base::parse_duration(*d);
-    if (!parsed || *parsed < base::Duration::zero()) {
-      errs.invalid(p.key(api::kDurationAnnotation), quote(*d),
-                   "must be a non-negative duration such as 90s, 10m or 1h30m");
+  // kubesim: the pod's run time and its application's warm-up, read by the kubelet model.
+  for (std::string_view key : {api::kDurationAnnotation, api::kReadyAfterAnnotation}) {
+    if (const std::string* d = annotations.find(key)) {
+      std::optional<base::Duration> parsed = base::parse_duration(*d);
+      if (!parsed || *parsed < base::Duration::zero()) {
+        errs.invalid(p.key(key), quote(*d), "must be a non-negative duration such as 90s, 10m or 1h30m");
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "kubesim/node/node_agent.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -49,6 +50,18 @@ const api::Container& container_at(const api::PodSpec& spec, std::uint32_t i) {
   return i < spec.init_containers.size() ? spec.init_containers[i] : spec.containers[i - spec.init_containers.size()];
 }
 
+// When a readiness probe has first succeeded successThreshold times in a row: probes run at
+// started + initialDelaySeconds + k·periodSeconds (k = 0, 1, ...) and succeed from serving_from on.
+base::SimTime probe_ready_at(const api::Probe& p, base::SimTime started, base::SimTime serving_from) {
+  base::SimTime first = started + base::Duration::from_seconds(std::max(0, p.initial_delay_seconds));
+  base::Duration period = base::Duration::from_seconds(std::max(1, p.period_seconds));
+  std::int64_t k = 0;
+  if (serving_from > first) {
+    k = ((serving_from - first).nanos() + period.nanos() - 1) / period.nanos();
+  }
+  return first + period * (k + std::max(1, p.success_threshold) - 1);
+}
+
 }  // namespace
 
 NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config)
@@ -70,13 +83,16 @@ std::optional<NodeIndex> NodeAgent::find(std::string_view node_name) const {
 }
 
 bool NodeAgent::is_serving(std::string_view namespace_, std::string_view name, std::string_view uid) const {
-  auto it = row_by_key_.find(fmt::format("{}/{}", namespace_, name));
+  key_buffer_.assign(namespace_);
+  key_buffer_.push_back('/');
+  key_buffer_.append(name);
+  auto it = row_by_key_.find(std::string_view(key_buffer_));
   if (it == row_by_key_.end()) {
     return false;
   }
   const PodRow& r = rows_[it->second];
-  return r.stage == Stage::Running && r.pod->metadata.uid == uid && !r.pod->is_terminating() &&
-         pool_.running[r.node] != 0;
+  return (r.stage == Stage::Running || r.stage == Stage::WaitingReady) && r.pod->metadata.uid == uid &&
+         !r.pod->is_terminating() && pool_.running[r.node] != 0 && sim_.now() >= r.serving_from;
 }
 
 void NodeAgent::start() {
@@ -290,7 +306,7 @@ void NodeAgent::on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> 
     if (r.has_pending) {
       sim_.cancel(r.pending);
     }
-    if (r.stage == Stage::Running) {
+    if (r.stage == Stage::Running || r.stage == Stage::WaitingReady) {
       for (const api::Container& c : r.pod->spec.containers) {
         record_pod_event(node, *r.pod, "Killing", fmt::format("Stopping container {}", c.name));
       }
@@ -398,53 +414,19 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     schedule_step(row, now + total + slowest);
     break;
   }
-  case Stage::Starting: {
-    for (const auto* list : {&r.pod->spec.init_containers, &r.pod->spec.containers}) {
-      for (const api::Container& c : *list) {
-        record_pod_event(node, *r.pod, "Created", fmt::format("Created container {}", c.name));
-        record_pod_event(node, *r.pod, "Started", fmt::format("Started container {}", c.name));
-      }
-    }
-    api::Pod running = *r.pod;
-    running.status.phase = api::PodPhase::Running;
-    if (!running.status.start_time) {
-      running.status.start_time = r.acknowledged;  // kept across kubelet restarts, as upstream
-    }
-    running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
-    std::uint32_t ip = pool_.next_pod_ip[node]++;
-    running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
-    for (const char* type : {"PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready"}) {
-      running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
-    }
-    running.status.container_statuses.clear();
-    for (const api::Container& c : running.spec.containers) {
-      running.status.container_statuses.push_back(api::ContainerStatus{c.name, true, true, 0});
-    }
-    send_status(node, running);
-    r.stage = Stage::Running;
-    const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
-    if (duration != nullptr) {
-      // Validated at admission by the API server, so it parses.
-      std::optional<base::Duration> d = base::parse_duration(*duration);
-      schedule_step(row, now + d.value_or(base::Duration::zero()));
+  case Stage::Starting:
+    start_containers(row);
+    break;
+  case Stage::WaitingReady:
+    if (r.has_end && now >= r.ends_at) {
+      complete(row);  // the run time ended before the probes passed
+    } else {
+      become_ready(row);
     }
     break;
-  }
-  case Stage::Running: {
-    api::Pod done = *r.pod;
-    done.status.phase = api::PodPhase::Succeeded;
-    for (const char* type : {"ContainersReady", "Ready"}) {
-      done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
-    }
-    for (api::ContainerStatus& cs : done.status.container_statuses) {
-      cs.ready = false;
-      cs.started = false;
-    }
-    send_status(node, done);
-    release(row);
-    free_row(row);
+  case Stage::Running:
+    complete(row);
     break;
-  }
   case Stage::Stopping: {
     // Containers are stopped: confirm the deletion with grace 0 so the API server removes the pod.
     confirm_deletion(node, *r.pod);
@@ -453,6 +435,102 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     break;
   }
   }
+}
+
+void NodeAgent::start_containers(std::uint32_t row) {
+  PodRow& r = rows_[row];
+  NodeIndex node = r.node;
+  base::SimTime now = sim_.now();
+  for (const auto* list : {&r.pod->spec.init_containers, &r.pod->spec.containers}) {
+    for (const api::Container& c : *list) {
+      record_pod_event(node, *r.pod, "Created", fmt::format("Created container {}", c.name));
+      record_pod_event(node, *r.pod, "Started", fmt::format("Started container {}", c.name));
+    }
+  }
+  // Annotations were validated at admission by the API server, so they parse.
+  const std::string* ready_after = r.pod->metadata.annotations.find(api::kReadyAfterAnnotation);
+  r.serving_from = now + (ready_after != nullptr ? base::parse_duration(*ready_after).value_or(base::Duration::zero())
+                                                 : base::Duration::zero());
+  const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
+  r.has_end = duration != nullptr;
+  if (r.has_end) {
+    r.ends_at = now + base::parse_duration(*duration).value_or(base::Duration::zero());
+  }
+  base::SimTime ready_at = now;
+  std::vector<std::string> unready;
+  api::Pod running = *r.pod;
+  running.status.container_statuses.clear();
+  for (const api::Container& c : running.spec.containers) {
+    bool ready = !c.readiness_probe;
+    if (c.readiness_probe) {
+      ready_at = std::max(ready_at, probe_ready_at(*c.readiness_probe, now, r.serving_from));
+      unready.push_back(c.name);
+    }
+    running.status.container_statuses.push_back(api::ContainerStatus{c.name, ready, true, 0});
+  }
+  running.status.phase = api::PodPhase::Running;
+  if (!running.status.start_time) {
+    running.status.start_time = r.acknowledged;  // kept across kubelet restarts, as upstream
+  }
+  running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
+  std::uint32_t ip = pool_.next_pod_ip[node]++;
+  running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
+  for (const char* type : {"PodReadyToStartContainers", "Initialized"}) {
+    running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
+  }
+  if (unready.empty()) {
+    for (const char* type : {"ContainersReady", "Ready"}) {
+      running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
+    }
+    r.stage = Stage::Running;
+    if (r.has_end) {
+      schedule_step(row, r.ends_at);
+    }
+  } else {
+    // Upstream's status manager wording (generateContainersReadyCondition).
+    std::string message = fmt::format("containers with unready status: [{}]", fmt::join(unready, " "));
+    for (const char* type : {"ContainersReady", "Ready"}) {
+      running.status.set_condition(
+          api::PodCondition{type, api::ConditionStatus::False, "ContainersNotReady", message, now});
+    }
+    r.stage = Stage::WaitingReady;
+    schedule_step(row, r.has_end ? std::min(ready_at, r.ends_at) : ready_at);
+  }
+  send_status(node, running);
+}
+
+void NodeAgent::become_ready(std::uint32_t row) {
+  PodRow& r = rows_[row];
+  base::SimTime now = sim_.now();
+  api::Pod ready = *r.pod;
+  for (const char* type : {"ContainersReady", "Ready"}) {
+    ready.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
+  }
+  for (api::ContainerStatus& cs : ready.status.container_statuses) {
+    cs.ready = true;
+  }
+  send_status(r.node, ready);
+  r.stage = Stage::Running;
+  if (r.has_end) {
+    schedule_step(row, r.ends_at);
+  }
+}
+
+void NodeAgent::complete(std::uint32_t row) {
+  PodRow& r = rows_[row];
+  base::SimTime now = sim_.now();
+  api::Pod done = *r.pod;
+  done.status.phase = api::PodPhase::Succeeded;
+  for (const char* type : {"ContainersReady", "Ready"}) {
+    done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
+  }
+  for (api::ContainerStatus& cs : done.status.container_statuses) {
+    cs.ready = false;
+    cs.started = false;
+  }
+  send_status(r.node, done);
+  release(row);
+  free_row(row);
 }
 
 // --- heartbeats -------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ namespace kubesim::api {
 /// Annotation that gives a pod's run time in simulated time ("90s", "1h"); the kubelet ends the pod as
 /// Succeeded when it has run that long. Pods without it (and without a workload run time) run forever.
 inline constexpr std::string_view kDurationAnnotation = "kubesim.io/duration";
+/// Annotation that gives how long the pod's application takes, after its containers start, before it
+/// answers requests and readiness probes ("5s"). Without it the application serves at once.
+inline constexpr std::string_view kReadyAfterAnnotation = "kubesim.io/ready-after";
 inline constexpr std::string_view kDefaultSchedulerName = "default-scheduler";
 
 struct ResourceRequirements {

@@ -7,8 +7,16 @@
 /// scheduled only when the previous stage is done:
 ///
 ///   admission → sandbox → image pulls (serialized per node; cached images are skipped)
-///             → init containers in order → app containers started → Running and Ready
+///             → init containers in order → app containers started → Running
+///             → Ready (at once, or when every readiness probe has passed; see below)
 ///             → (after its run time, if it has one) Succeeded
+///
+/// Readiness (K8S-SEMANTICS §9): a pod's application answers requests `kubesim.io/ready-after` after
+/// its containers start (0 without the annotation). A container without a readinessProbe is ready as
+/// soon as it starts, whether or not its application serves yet, as upstream; one with a probe becomes
+/// ready when its probe has succeeded successThreshold times in a row: probes run at start +
+/// initialDelaySeconds + k·periodSeconds and succeed once the application serves. The pod is Ready
+/// when all its containers are. The time is computed, not probed: one event per pod, none per probe.
 ///
 /// Stage latencies come from KubeletConfig distributions drawn from the node's own random stream. A pod's
 /// run time is its kubesim.io/duration annotation; without one it runs until deleted. Admission rejects
@@ -109,7 +117,8 @@ class NodeAgent {
   [[nodiscard]] std::uint64_t status_reports() const { return status_reports_; }
 
  private:
-  enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, Running, Stopping };
+  /// WaitingReady: containers run, readiness probes have not all passed yet.
+  enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, WaitingReady, Running, Stopping };
   /// One image pull a pod waited for: the container (index into init containers, then app
   /// containers), the pull itself and the pull including the wait for the node's serialized puller.
   struct PullRecord {
@@ -124,6 +133,11 @@ class NodeAgent {
     sim::EventId pending = 0;
     bool has_pending = false;
     base::SimTime acknowledged;
+    /// When the application starts answering requests (containers started + kubesim.io/ready-after).
+    base::SimTime serving_from;
+    /// When the pod's run time (kubesim.io/duration) ends, if it has one.
+    base::SimTime ends_at;
+    bool has_end = false;
     std::string key;
     std::vector<PullRecord> pulls;
   };
@@ -143,6 +157,12 @@ class NodeAgent {
   /// Frees a row without remembering the pod (crash: the pod may be started again after recovery).
   void drop_row(std::uint32_t row);
   void send_status(NodeIndex node, const api::Pod& pod);
+  /// Containers started: report Running (Ready, or not ready until its probes pass).
+  void start_containers(std::uint32_t row);
+  /// Every readiness probe passed: report Ready.
+  void become_ready(std::uint32_t row);
+  /// The pod's run time is over: report Succeeded and free the row.
+  void complete(std::uint32_t row);
   void confirm_deletion(NodeIndex node, const api::Pod& pod);
   [[nodiscard]] base::Duration pull_images(std::uint32_t row);
 
@@ -168,7 +188,14 @@ class NodeAgent {
   NodePool pool_;
   std::vector<PodRow> rows_;
   std::vector<std::uint32_t> free_rows_;
-  std::unordered_map<std::string, std::uint32_t> row_by_key_;  // lookup only, never iterated
+  /// Transparent hash so that lookups by string_view do not build a std::string.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> row_by_key_;  // lookup only, never iterated
+  /// Reused buffer for is_serving's "namespace/name" key (no allocation per request once warm).
+  mutable std::string key_buffer_;
   /// UIDs of pods this kubelet has finished or stopped: late watch events about them (our own status
   /// updates echoing back) must not start them again. Forgotten when the pod is deleted.
   std::unordered_set<std::string> finished_uids_;

@@ -494,3 +494,88 @@ TEST_CASE("a partitioned node's pods keep serving while they leave the endpoints
   CHECK(s.traffic[0].errors == 0);
   CHECK(s.traffic[0].requests == 3002);
 }
+
+namespace {
+
+// A rolling update (maxSurge 1, maxUnavailable 0) of 4 pods whose application needs 5 s to warm up,
+// with traffic throughout; kube-proxy applies changes at once, so only the pods' readiness matters.
+std::string rollout_traffic_scenario(bool with_probe) {
+  std::string probe = with_probe ? ", readinessProbe: {periodSeconds: 1}" : "";
+  return kHeader + R"(  duration: 3m
+  cluster:
+    kubeProxy: {syncLag: 0s}
+    nodePools:
+      - {name: n, count: 3, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}
+  objects:
+    - apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {selector: {app: web}, ports: [{port: 80}]}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 4
+        selector: {matchLabels: {app: web}}
+        strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+        template:
+          metadata: {labels: {app: web}, annotations: {kubesim.io/ready-after: 5s}}
+          spec: {containers: [{name: app, image: nginx:1.25)" +
+         probe + R"(}]}
+  timeline:
+    - at: 30s
+      traffic: {service: web, rps: 50}
+    - at: 60s
+      setImage: {kind: Deployment, name: web, container: app, image: "nginx:1.26"}
+)";
+}
+
+}  // namespace
+
+TEST_CASE("traffic during a rolling update: errors without readiness probes, none with them",
+          "[cluster][timeline][traffic][probes]") {
+  auto without = run(rollout_traffic_scenario(false));
+  auto with = run(rollout_traffic_scenario(true));
+  metrics::RunSummary a = without->summary();
+  metrics::RunSummary b = with->summary();
+  REQUIRE(a.traffic.size() == 1);
+  REQUIRE(b.traffic.size() == 1);
+  CHECK(a.traffic[0].requests == b.traffic[0].requests);
+  // Without a probe a new pod is Ready (and routed to) as soon as it starts, 5 s before it serves,
+  // and each of the 4 steps deletes an old pod that did serve.
+  CHECK(a.traffic[0].errors > 0);
+  CHECK(a.traffic[0].error_windows.size() >= 4);
+  // With a probe it is Ready only once it answers: no request finds a warming pod.
+  CHECK(b.traffic[0].errors == 0);
+}
+
+TEST_CASE("a readiness probe passes successThreshold times after the application serves", "[cluster][probes]") {
+  auto c = run(kHeader + R"(  duration: 1m
+  cluster:
+    nodePools:
+      - {name: n, count: 1, template: {status: {capacity: {cpu: "8", memory: 16Gi}}}}
+  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: p, annotations: {kubesim.io/ready-after: 7s}}
+      spec:
+        containers:
+          - name: app
+            image: nginx:1.25
+            readinessProbe: {initialDelaySeconds: 2, periodSeconds: 5, successThreshold: 2}
+          - {name: sidecar, image: busybox:1.36}
+)");
+  store::ObjectRef ref = c->api().store().get(api::Kind::Pod, "default", "p");
+  REQUIRE(ref);
+  const auto& pod = ref.get<api::Pod>();
+  const api::PodCondition* started = pod.status.condition("Initialized");
+  const api::PodCondition* ready = pod.status.condition("Ready");
+  REQUIRE(started != nullptr);
+  REQUIRE(ready != nullptr);
+  CHECK(ready->status == api::ConditionStatus::True);
+  // Probes at +2 s (fails), +7 s (the application serves: first success), +12 s (second success).
+  CHECK(ready->last_transition_time - started->last_transition_time == 12_s);
+  REQUIRE(pod.status.container_statuses.size() == 2);
+  CHECK(pod.status.container_statuses[0].ready);
+  CHECK(c->nodes().is_serving("default", "p", pod.metadata.uid));
+}
