@@ -12,6 +12,8 @@
 
 #include "kubesim/apiserver/validation.hpp"
 
+#include "kubesim/api/usage_profile.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -1324,7 +1326,8 @@ std::string_view restart_policy_name(api::RestartPolicy p) {
 }
 
 // ValidatePodSpecificAnnotations: the deletion cost the ReplicaSet controller ranks pods by.
-void validate_pod_specific_annotations(const StringMap& annotations, const Path& p, ErrorList& errs) {
+void validate_pod_specific_annotations(const StringMap& annotations, const PodSpec& spec, const Path& p,
+                                       ErrorList& errs) {
   if (const std::string* cost = annotations.find(kPodDeletionCostAnnotation)) {
     // GetDeletionCostFromPodAnnotations: no "+", no leading zeros, fits in int32.
     const std::string& v = *cost;
@@ -1340,6 +1343,36 @@ void validate_pod_specific_annotations(const StringMap& annotations, const Path&
       std::optional<base::Duration> parsed = base::parse_duration(*d);
       if (!parsed || *parsed < base::Duration::zero()) {
         errs.invalid(p.key(key), quote(*d), "must be a non-negative duration such as 90s, 10m or 1h30m");
+      }
+    }
+  }
+  if (const std::string* code = annotations.find(api::kExitCodeAnnotation)) {
+    std::optional<std::int64_t> parsed = parse_go_int(*code);
+    if (!parsed || *parsed < 0 || *parsed > 255) {
+      errs.invalid(p.key(api::kExitCodeAnnotation), quote(*code), "must be an exit code from 0 to 255");
+    }
+  }
+  // kubesim: usage profiles, kubesim.io/cpu[.<container>] and kubesim.io/memory[.<container>].
+  for (const auto& [key, value] : annotations) {
+    for (api::UsageResource resource : {api::UsageResource::Cpu, api::UsageResource::Memory}) {
+      std::string_view base =
+          resource == api::UsageResource::Cpu ? api::kCpuUsageAnnotation : api::kMemoryUsageAnnotation;
+      std::string_view k = key;
+      if (!k.starts_with(base) || (k.size() > base.size() && k[base.size()] != '.')) {
+        continue;
+      }
+      if (k.size() > base.size()) {
+        std::string_view container = k.substr(base.size() + 1);
+        auto named = [&](const Container& c) { return c.name == container; };
+        if (std::none_of(spec.containers.begin(), spec.containers.end(), named) &&
+            std::none_of(spec.init_containers.begin(), spec.init_containers.end(), named)) {
+          errs.invalid(p.key(key), quote(value), fmt::format("the pod has no container named {}", quote(container)));
+          continue;
+        }
+      }
+      auto profile = api::UsageProfile::parse(value, resource);
+      if (!profile) {
+        errs.invalid(p.key(key), quote(value), profile.error());
       }
     }
   }
@@ -1406,7 +1439,7 @@ void validate_pod_spec(const PodSpec& spec, const Path& fld, bool is_pod, ErrorL
 void validate_pod(const api::Pod& pod, ErrorList& errs) {
   validate_object_meta(pod.metadata, true, name_is_dns_subdomain, errs);
   const Path spec("spec");
-  validate_pod_specific_annotations(pod.metadata.annotations, Path("metadata").child("annotations"), errs);
+  validate_pod_specific_annotations(pod.metadata.annotations, pod.spec, Path("metadata").child("annotations"), errs);
   validate_pod_spec(pod.spec, spec, /*is_pod=*/true, errs);
   // validateContainersOnlyForPod: templates may carry " " as a placeholder image, pods may not.
   const auto check_whitespace = [&](const std::vector<Container>& containers, const Path& fld) {
@@ -1431,7 +1464,7 @@ void validate_pod_template_spec(const api::PodTemplateSpec& t, const Path& p, Er
   const Path meta = p.child("metadata");
   validate_labels(t.metadata.labels, meta.child("labels"), errs);
   validate_annotations(t.metadata.annotations, meta.child("annotations"), errs);
-  validate_pod_specific_annotations(t.metadata.annotations, meta.child("annotations"), errs);
+  validate_pod_specific_annotations(t.metadata.annotations, t.spec, meta.child("annotations"), errs);
   validate_pod_spec(t.spec, p.child("spec"), /*is_pod=*/false, errs);
 }
 

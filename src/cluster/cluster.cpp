@@ -33,12 +33,7 @@ api::Node make_node(const scenario::NodePoolSpec& pool, std::int32_t i) {
   if (!node.status.capacity.contains(api::kResourcePods)) {
     node.status.capacity.set(std::string(api::kResourcePods), kDefaultMaxPods);
   }
-  // Allocatable = capacity for every resource the template does not reserve explicitly.
-  for (const auto& [name, amount] : node.status.capacity) {
-    if (!node.status.allocatable.contains(name)) {
-      node.status.allocatable.set(name, amount);
-    }
-  }
+  // Allocatable is the kubelet's to compute (NodeAgent::add_node: capacity − reserved).
   return node;
 }
 
@@ -242,6 +237,9 @@ void Cluster::dispatch(const sim::Event& e) {
     break;
   case sim::EventKind::KubeletHeartbeat:
     nodes_.handle_heartbeat(e.target);
+    break;
+  case sim::EventKind::KubeletHousekeeping:
+    nodes_.handle_housekeeping(e.target);
     break;
   case sim::EventKind::ApiEventTtl:
     KUBESIM_ASSERT(false, "event kind {} has no handler yet", sim::event_kind_name(e.kind));

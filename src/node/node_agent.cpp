@@ -1,5 +1,7 @@
 #include "kubesim/node/node_agent.hpp"
 
+#include "kubesim/node/eviction.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -39,6 +41,13 @@ constexpr std::array<KubeletCondition, 4> kKubeletConditions{{
     {"Ready", api::ConditionStatus::True, "KubeletReady", "kubelet is posting ready status", "NodeReady"},
 }};
 
+// MemoryPressure while the eviction manager sees memory.available below its threshold.
+constexpr KubeletCondition kMemoryPressure{"MemoryPressure", api::ConditionStatus::True, "KubeletHasInsufficientMemory",
+                                           "kubelet has insufficient memory available", "NodeHasInsufficientMemory"};
+
+// Upstream's OOM-kill exit code (128 + SIGKILL).
+constexpr std::int32_t kOomExitCode = 137;
+
 bool reports_differently(const api::NodeCondition* c, const KubeletCondition& want) {
   return c == nullptr || c->status != want.status || c->reason != want.reason || c->message != want.message;
 }
@@ -70,6 +79,19 @@ NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, Kubelet
 
 NodeIndex NodeAgent::add_node(api::Node node) {
   auto idx = static_cast<NodeIndex>(pool_.size());
+  // Node allocatable (pkg/kubelet/cm/node_container_manager): capacity − systemReserved − kubeReserved
+  // − the hard eviction threshold, for each resource the template does not set itself.
+  for (const auto& [name, amount] : node.status.capacity) {
+    if (node.status.allocatable.contains(name)) {
+      continue;
+    }
+    std::int64_t a = amount - config_.system_reserved.value_or_zero(name) - config_.kube_reserved.value_or_zero(name);
+    if (name == api::kResourceMemory) {
+      a -= config_.eviction_hard_memory_available;
+    }
+    node.status.allocatable.set(name, std::max<std::int64_t>(0, a));
+  }
+  rows_by_node_.emplace_back();
   index_by_name_.emplace(node.metadata.name, idx);
   return pool_.add(std::move(node), sim_.rng_stream("kubelet", idx));
 }
@@ -91,8 +113,36 @@ bool NodeAgent::is_serving(std::string_view namespace_, std::string_view name, s
     return false;
   }
   const PodRow& r = rows_[it->second];
-  return (r.stage == Stage::Running || r.stage == Stage::WaitingReady) && r.pod->metadata.uid == uid &&
-         !r.pod->is_terminating() && pool_.running[r.node] != 0 && sim_.now() >= r.serving_from;
+  if (r.stage != Stage::Running || r.pod->metadata.uid != uid || r.pod->is_terminating() ||
+      pool_.running[r.node] == 0) {
+    return false;
+  }
+  base::SimTime now = sim_.now();
+  return std::all_of(r.runs.begin(), r.runs.end(), [&](const ContainerRun& c) {
+    return c.state == ContainerRun::State::Running && now >= c.serving_from;
+  });
+}
+
+std::int64_t NodeAgent::memory_usage(const PodRow& r, std::size_t i) const {
+  const ContainerRun& c = r.runs[i];
+  if (c.state != ContainerRun::State::Running) {
+    return 0;
+  }
+  if (c.memory) {
+    return c.memory->at(sim_.now() - c.started_at);
+  }
+  return r.pod->spec.containers[i].resources.requests.value_or_zero(api::kResourceMemory);
+}
+
+std::int64_t NodeAgent::memory_working_set(NodeIndex node) const {
+  std::int64_t total = 0;
+  for (std::uint32_t row : rows_by_node_[node]) {
+    const PodRow& r = rows_[row];
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      total += memory_usage(r, i);
+    }
+  }
+  return total;
 }
 
 void NodeAgent::start() {
@@ -194,14 +244,13 @@ void NodeAgent::confirm_deletion(NodeIndex node, const api::Pod& pod) {
   client_.remove(api::Kind::Pod, pod.metadata.namespace_, pod.metadata.name, 0);
 }
 
-void NodeAgent::record_node_event(NodeIndex node, std::string_view reason, std::string message) {
+void NodeAgent::record_node_event(NodeIndex node, std::string_view reason, std::string message, std::string_view type) {
   if (!pool_.connected(node)) {
     return;  // the event broadcaster cannot reach the API server either
   }
   // The kubelet's nodeRef: kind Node, name and uid both the node name.
   const std::string& name = pool_.name(node);
-  recorder_.record(api::ObjectReference{"Node", "", name, name, "v1"}, api::kEventTypeNormal, reason,
-                   std::move(message), name);
+  recorder_.record(api::ObjectReference{"Node", "", name, name, "v1"}, type, reason, std::move(message), name);
 }
 
 void NodeAgent::record_pod_event(NodeIndex node, const api::Pod& pod, std::string_view reason, std::string message) {
@@ -245,6 +294,15 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     used = pool_.admitted_memory[node];
     capacity = alloc.value_or_zero(api::kResourceMemory);
   }
+  if (pool_.memory_pressure[node] != 0 && api::qos_class(pod->spec) == api::QosClass::BestEffort) {
+    // The eviction manager's admit handler (nodeConditionMessageFmt).
+    api::Pod rejected = *pod;
+    rejected.status.phase = api::PodPhase::Failed;
+    rejected.status.reason = "Evicted";
+    rejected.status.message = "The node had condition: [MemoryPressure]. ";
+    send_status(node, rejected);
+    return;
+  }
   if (!reject_resource.empty()) {
     api::Pod rejected = *pod;
     rejected.status.phase = api::PodPhase::Failed;
@@ -274,6 +332,7 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
   r.acknowledged = sim_.now();
   r.key = key;
   row_by_key_.emplace(std::move(key), row);
+  rows_by_node_[node].push_back(row);
   if (r.pod->is_terminating()) {
     r.stage = Stage::Stopping;
     schedule_step(row, sim_.now());
@@ -290,7 +349,8 @@ void NodeAgent::on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> 
   }
   PodRow& r = rows_[it->second];
   r.pod = std::move(pod);
-  if (r.stage == Stage::Running && !r.pod->is_terminating() && !r.pod->is_ready()) {
+  bool all_ready = std::all_of(r.runs.begin(), r.runs.end(), [](const ContainerRun& c) { return c.ready; });
+  if (r.stage == Stage::Running && all_ready && !r.pod->is_terminating() && !r.pod->is_ready()) {
     // Someone else (the node lifecycle controller's MarkPodsNotReady) wrote Ready=False on a pod whose
     // containers run fine: the status manager puts its own view back (needsReconcile).
     api::Pod fixed = *r.pod;
@@ -306,9 +366,9 @@ void NodeAgent::on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> 
     if (r.has_pending) {
       sim_.cancel(r.pending);
     }
-    if (r.stage == Stage::Running || r.stage == Stage::WaitingReady) {
-      for (const api::Container& c : r.pod->spec.containers) {
-        record_pod_event(node, *r.pod, "Killing", fmt::format("Stopping container {}", c.name));
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      if (r.runs[i].state == ContainerRun::State::Running) {
+        record_pod_event(node, *r.pod, "Killing", fmt::format("Stopping container {}", r.pod->spec.containers[i].name));
       }
     }
     r.stage = Stage::Stopping;
@@ -342,6 +402,8 @@ void NodeAgent::free_row(std::uint32_t row) {
 }
 
 void NodeAgent::drop_row(std::uint32_t row) {
+  std::vector<std::uint32_t>& mine = rows_by_node_[rows_[row].node];
+  mine.erase(std::find(mine.begin(), mine.end(), row));
   row_by_key_.erase(rows_[row].key);
   rows_[row] = PodRow{};
   free_rows_.push_back(row);
@@ -417,15 +479,8 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
   case Stage::Starting:
     start_containers(row);
     break;
-  case Stage::WaitingReady:
-    if (r.has_end && now >= r.ends_at) {
-      complete(row);  // the run time ended before the probes passed
-    } else {
-      become_ready(row);
-    }
-    break;
   case Stage::Running:
-    complete(row);
+    advance(row);
     break;
   case Stage::Stopping: {
     // Containers are stopped: confirm the deletion with grace 0 so the API server removes the pod.
@@ -440,89 +495,219 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
 void NodeAgent::start_containers(std::uint32_t row) {
   PodRow& r = rows_[row];
   NodeIndex node = r.node;
-  base::SimTime now = sim_.now();
   for (const auto* list : {&r.pod->spec.init_containers, &r.pod->spec.containers}) {
     for (const api::Container& c : *list) {
       record_pod_event(node, *r.pod, "Created", fmt::format("Created container {}", c.name));
       record_pod_event(node, *r.pod, "Started", fmt::format("Started container {}", c.name));
     }
   }
-  // Annotations were validated at admission by the API server, so they parse.
-  const std::string* ready_after = r.pod->metadata.annotations.find(api::kReadyAfterAnnotation);
-  r.serving_from = now + (ready_after != nullptr ? base::parse_duration(*ready_after).value_or(base::Duration::zero())
-                                                 : base::Duration::zero());
-  const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
-  r.has_end = duration != nullptr;
-  if (r.has_end) {
-    r.ends_at = now + base::parse_duration(*duration).value_or(base::Duration::zero());
-  }
-  base::SimTime ready_at = now;
-  std::vector<std::string> unready;
-  api::Pod running = *r.pod;
-  running.status.container_statuses.clear();
-  for (const api::Container& c : running.spec.containers) {
-    bool ready = !c.readiness_probe;
-    if (c.readiness_probe) {
-      ready_at = std::max(ready_at, probe_ready_at(*c.readiness_probe, now, r.serving_from));
-      unready.push_back(c.name);
-    }
-    running.status.container_statuses.push_back(api::ContainerStatus{c.name, ready, true, 0});
-  }
-  running.status.phase = api::PodPhase::Running;
-  if (!running.status.start_time) {
-    running.status.start_time = r.acknowledged;  // kept across kubelet restarts, as upstream
-  }
-  running.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
   std::uint32_t ip = pool_.next_pod_ip[node]++;
-  running.status.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
+  r.pod_ip = fmt::format("10.{}.{}.{}", (node >> 8) & 255U, node & 255U, ip % 254U + 1U);
+  r.stage = Stage::Running;
+  r.runs.assign(r.pod->spec.containers.size(), ContainerRun{});
+  bool profiled = false;
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    ContainerRun& c = r.runs[i];
+    c.backoff = RestartBackoff(config_.restart_backoff_initial, config_.restart_backoff_max);
+    // Annotations were validated at admission by the API server, so they parse.
+    if (const std::string* m =
+            api::usage_annotation(r.pod->metadata, api::UsageResource::Memory, r.pod->spec.containers[i].name)) {
+      auto parsed = api::UsageProfile::parse(*m, api::UsageResource::Memory);
+      if (parsed) {
+        c.memory = std::move(parsed.value());
+        profiled = true;
+      }
+    }
+    begin_run(row, i);
+  }
+  if (profiled) {
+    ensure_housekeeping(node);
+  }
+  send_status(node, running_status(r));
+  advance(row);  // schedules the first transition (or ends a pod whose run time is zero)
+}
+
+void NodeAgent::begin_run(std::uint32_t row, std::size_t i) {
+  PodRow& r = rows_[row];
+  ContainerRun& c = r.runs[i];
+  const api::Container& spec = r.pod->spec.containers[i];
+  base::SimTime now = sim_.now();
+  c.state = ContainerRun::State::Running;
+  c.started_at = now;
+  const std::string* ready_after = r.pod->metadata.annotations.find(api::kReadyAfterAnnotation);
+  c.serving_from = now + (ready_after != nullptr ? base::parse_duration(*ready_after).value_or(base::Duration::zero())
+                                                 : base::Duration::zero());
+  c.ready = !spec.readiness_probe;
+  c.ready_at = spec.readiness_probe ? probe_ready_at(*spec.readiness_probe, now, c.serving_from) : now;
+  const std::string* duration = r.pod->metadata.annotations.find(api::kDurationAnnotation);
+  c.exits_at = duration != nullptr ? now + base::parse_duration(*duration).value_or(base::Duration::zero())
+                                   : base::SimTime::max();
+  c.has_oom = false;
+  if (c.memory && spec.resources.limits.contains(api::kResourceMemory)) {
+    if (auto t = c.memory->first_above(spec.resources.limits.value_or_zero(api::kResourceMemory))) {
+      c.has_oom = true;
+      c.oom_at = now + *t;
+    }
+  }
+}
+
+void NodeAgent::end_run(std::uint32_t row, std::size_t i, std::int32_t code, std::string_view reason) {
+  PodRow& r = rows_[row];
+  ContainerRun& c = r.runs[i];
+  base::SimTime now = sim_.now();
+  c.exit_code = code;
+  c.ready = false;
+  c.last_state =
+      api::ContainerState{api::ContainerState::Kind::Terminated, std::string(reason), "", code, c.started_at, now};
+  api::RestartPolicy policy = r.pod->spec.restart_policy;
+  // A run time that ends with exit 0 ends the container whatever the policy (docs/kubelet.md).
+  if (code == 0 || policy == api::RestartPolicy::Never) {
+    c.state = ContainerRun::State::Exited;
+    return;
+  }
+  base::Duration delay = c.backoff.on_death(now);
+  c.state = ContainerRun::State::BackingOff;
+  // The kubelet retries when the back-off has passed; the new container then takes its start latency.
+  c.restart_at = now + delay + config_.container_start_latency.sample(pool_.rng[r.node]);
+  const api::Pod& pod = *r.pod;
+  recorder_.record(client::reference_to(pod), api::kEventTypeWarning, "BackOff",
+                   fmt::format("Back-off restarting failed container {} in pod {}_{}({})", pod.spec.containers[i].name,
+                               pod.metadata.name, pod.metadata.namespace_, pod.metadata.uid),
+                   pool_.name(r.node));
+}
+
+void NodeAgent::advance(std::uint32_t row) {
+  PodRow& r = rows_[row];
+  base::SimTime now = sim_.now();
+  bool changed = false;
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    ContainerRun& c = r.runs[i];
+    if (c.state == ContainerRun::State::BackingOff && now >= c.restart_at) {
+      const api::Container& spec = r.pod->spec.containers[i];
+      c.backoff.on_restart(c.restart_at);
+      ++c.restarts;
+      ++container_restarts_;
+      record_pod_event(r.node, *r.pod, "Pulled",
+                       fmt::format("Container image \"{}\" already present on machine", spec.image));
+      record_pod_event(r.node, *r.pod, "Created", fmt::format("Created container {}", spec.name));
+      record_pod_event(r.node, *r.pod, "Started", fmt::format("Started container {}", spec.name));
+      begin_run(row, i);
+      changed = true;
+    }
+    if (c.state != ContainerRun::State::Running) {
+      continue;
+    }
+    if (c.has_oom && now >= c.oom_at && c.oom_at <= c.exits_at) {
+      ++oom_kills_;
+      end_run(row, i, kOomExitCode, "OOMKilled");
+      changed = true;
+    } else if (now >= c.exits_at) {
+      const std::string* code = r.pod->metadata.annotations.find(api::kExitCodeAnnotation);
+      std::int32_t exit_code = code != nullptr ? std::atoi(code->c_str()) : 0;
+      end_run(row, i, exit_code, exit_code == 0 ? "Completed" : "Error");
+      changed = true;
+    } else if (!c.ready && now >= c.ready_at) {
+      c.ready = true;
+      changed = true;
+    }
+  }
+  if (std::all_of(r.runs.begin(), r.runs.end(),
+                  [](const ContainerRun& c) { return c.state == ContainerRun::State::Exited; })) {
+    finish(row);
+    return;
+  }
+  if (changed) {
+    send_status(r.node, running_status(r));
+  }
+  base::SimTime next = base::SimTime::max();
+  for (const ContainerRun& c : r.runs) {
+    if (c.state == ContainerRun::State::BackingOff) {
+      next = std::min(next, c.restart_at);
+    } else if (c.state == ContainerRun::State::Running) {
+      next = std::min(next, c.exits_at);
+      if (c.has_oom) {
+        next = std::min(next, c.oom_at);
+      }
+      if (!c.ready) {
+        next = std::min(next, c.ready_at);
+      }
+    }
+  }
+  if (next != base::SimTime::max()) {
+    schedule_step(row, next);
+  }
+}
+
+api::Pod NodeAgent::running_status(const PodRow& r) const {
+  base::SimTime now = sim_.now();
+  NodeIndex node = r.node;
+  api::Pod p = *r.pod;
+  p.status.phase = api::PodPhase::Running;
+  if (!p.status.start_time) {
+    p.status.start_time = r.acknowledged;  // kept across kubelet restarts, as upstream
+  }
+  p.status.host_ip = fmt::format("10.255.{}.{}", (node >> 8) & 255U, node & 255U);
+  p.status.pod_ip = r.pod_ip;
+  p.status.container_statuses.clear();
+  std::vector<std::string_view> unready;
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    const ContainerRun& c = r.runs[i];
+    const std::string& name = r.pod->spec.containers[i].name;
+    api::ContainerStatus& cs = p.status.container_statuses.emplace_back();
+    cs.name = name;
+    cs.ready = c.ready;
+    cs.restart_count = c.restarts;
+    cs.last_state = c.last_state;
+    switch (c.state) {
+    case ContainerRun::State::Running:
+      cs.started = true;
+      cs.state = api::ContainerState{api::ContainerState::Kind::Running, "", "", 0, c.started_at, {}};
+      break;
+    case ContainerRun::State::BackingOff:
+      cs.state = api::ContainerState{api::ContainerState::Kind::Waiting,
+                                     "CrashLoopBackOff",
+                                     fmt::format("back-off {} restarting failed container={} pod={}_{}({})",
+                                                 base::format_duration(c.backoff.current()), name, r.pod->metadata.name,
+                                                 r.pod->metadata.namespace_, r.pod->metadata.uid),
+                                     0,
+                                     {},
+                                     {}};
+      break;
+    case ContainerRun::State::Exited:
+      cs.state = c.last_state;
+      break;
+    }
+    if (!c.ready) {
+      unready.push_back(name);
+    }
+  }
   for (const char* type : {"PodReadyToStartContainers", "Initialized"}) {
-    running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
+    p.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
   }
   if (unready.empty()) {
     for (const char* type : {"ContainersReady", "Ready"}) {
-      running.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
-    }
-    r.stage = Stage::Running;
-    if (r.has_end) {
-      schedule_step(row, r.ends_at);
+      p.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
     }
   } else {
     // Upstream's status manager wording (generateContainersReadyCondition).
     std::string message = fmt::format("containers with unready status: [{}]", fmt::join(unready, " "));
     for (const char* type : {"ContainersReady", "Ready"}) {
-      running.status.set_condition(
-          api::PodCondition{type, api::ConditionStatus::False, "ContainersNotReady", message, now});
+      p.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "ContainersNotReady", message, now});
     }
-    r.stage = Stage::WaitingReady;
-    schedule_step(row, r.has_end ? std::min(ready_at, r.ends_at) : ready_at);
   }
-  send_status(node, running);
+  return p;
 }
 
-void NodeAgent::become_ready(std::uint32_t row) {
+void NodeAgent::finish(std::uint32_t row) {
   PodRow& r = rows_[row];
   base::SimTime now = sim_.now();
-  api::Pod ready = *r.pod;
-  for (const char* type : {"ContainersReady", "Ready"}) {
-    ready.status.set_condition(api::PodCondition{type, api::ConditionStatus::True, "", "", now});
-  }
-  for (api::ContainerStatus& cs : ready.status.container_statuses) {
-    cs.ready = true;
-  }
-  send_status(r.node, ready);
-  r.stage = Stage::Running;
-  if (r.has_end) {
-    schedule_step(row, r.ends_at);
-  }
-}
-
-void NodeAgent::complete(std::uint32_t row) {
-  PodRow& r = rows_[row];
-  base::SimTime now = sim_.now();
-  api::Pod done = *r.pod;
-  done.status.phase = api::PodPhase::Succeeded;
-  for (const char* type : {"ContainersReady", "Ready"}) {
-    done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
+  api::Pod done = running_status(r);
+  bool failed = std::any_of(r.runs.begin(), r.runs.end(), [](const ContainerRun& c) { return c.exit_code != 0; });
+  done.status.phase = failed ? api::PodPhase::Failed : api::PodPhase::Succeeded;
+  if (!failed) {
+    for (const char* type : {"ContainersReady", "Ready"}) {
+      done.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodCompleted", "", now});
+    }
   }
   for (api::ContainerStatus& cs : done.status.container_statuses) {
     cs.ready = false;
@@ -531,6 +716,109 @@ void NodeAgent::complete(std::uint32_t row) {
   send_status(r.node, done);
   release(row);
   free_row(row);
+}
+
+void NodeAgent::evict(std::uint32_t row, std::string message) {
+  PodRow& r = rows_[row];
+  NodeIndex node = r.node;
+  base::SimTime now = sim_.now();
+  ++evictions_;
+  recorder_.record(client::reference_to(*r.pod), api::kEventTypeWarning, "Evicted", message, pool_.name(node));
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    if (r.runs[i].state == ContainerRun::State::Running) {
+      record_pod_event(node, *r.pod, "Killing", fmt::format("Stopping container {}", r.pod->spec.containers[i].name));
+    }
+  }
+  if (r.has_pending) {
+    sim_.cancel(r.pending);
+    r.has_pending = false;
+  }
+  // evictPod: killed with grace 0, status Failed / Evicted, with the DisruptionTarget condition.
+  api::Pod evicted = running_status(r);
+  evicted.status.phase = api::PodPhase::Failed;
+  evicted.status.reason = "Evicted";
+  evicted.status.message = message;
+  evicted.status.set_condition(
+      api::PodCondition{"DisruptionTarget", api::ConditionStatus::True, "TerminationByKubelet", message, now});
+  for (const char* type : {"ContainersReady", "Ready"}) {
+    evicted.status.set_condition(api::PodCondition{type, api::ConditionStatus::False, "PodFailed", "", now});
+  }
+  for (api::ContainerStatus& cs : evicted.status.container_statuses) {
+    cs.ready = false;
+    cs.started = false;
+    if (cs.state.kind == api::ContainerState::Kind::Running) {
+      cs.state = api::ContainerState{
+          api::ContainerState::Kind::Terminated, "Error", "", kOomExitCode, cs.state.started_at, now};
+    }
+  }
+  send_status(node, evicted);
+  release(row);
+  free_row(row);
+}
+
+// --- eviction manager -------------------------------------------------------------------------------
+
+void NodeAgent::ensure_housekeeping(NodeIndex node) {
+  if (pool_.housekeeping_pending[node] != 0) {
+    return;
+  }
+  pool_.housekeeping_pending[node] = 1;
+  sim_.schedule_at(sim_.now() + config_.eviction_monitoring_interval, sim::EventKind::KubeletHousekeeping, node, 0);
+}
+
+void NodeAgent::handle_housekeeping(NodeIndex node) {
+  pool_.housekeeping_pending[node] = 0;
+  if (pool_.running[node] == 0) {
+    return;  // a restarted kubelet starts its eviction manager with its first profiled container
+  }
+  base::SimTime now = sim_.now();
+  bool profiled = false;
+  std::int64_t working_set = 0;
+  std::vector<EvictionCandidate> candidates;
+  for (std::uint32_t row : rows_by_node_[node]) {
+    const PodRow& r = rows_[row];
+    if (r.stage != Stage::Running) {
+      continue;
+    }
+    EvictionCandidate cand{r.key, r.pod->spec.priority.value_or(0), 0,
+                           api::pod_request(r.pod->spec, api::kResourceMemory), row};
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      profiled = profiled || r.runs[i].memory.has_value();
+      cand.usage += memory_usage(r, i);
+    }
+    working_set += cand.usage;
+    if (!r.pod->is_terminating()) {
+      candidates.push_back(cand);
+    }
+  }
+  // memory.available = capacity − working set (K8S-SEMANTICS §9), against the hard threshold.
+  std::int64_t available = pool_.registration[node].status.capacity.value_or_zero(api::kResourceMemory) - working_set;
+  std::int64_t threshold = config_.eviction_hard_memory_available;
+  base::Duration next = config_.eviction_monitoring_interval;
+  if (available < threshold) {
+    pool_.memory_pressure[node] = 1;
+    pool_.memory_pressure_seen[node] = now;
+    record_node_event(node, "EvictionThresholdMet", "Attempting to reclaim memory", api::kEventTypeWarning);
+    rank_for_memory_pressure(candidates);
+    if (!candidates.empty()) {
+      const PodRow& victim = rows_[candidates.front().row];
+      std::vector<ContainerMemory> containers;
+      for (std::size_t i = 0; i < victim.runs.size(); ++i) {
+        containers.push_back(
+            ContainerMemory{victim.pod->spec.containers[i].name, memory_usage(victim, i),
+                            victim.pod->spec.containers[i].resources.requests.value_or_zero(api::kResourceMemory)});
+      }
+      evict(candidates.front().row, memory_eviction_message(threshold, available, containers));
+      next = base::Duration::from_seconds(1);  // waitForPodsCleanup polls every second
+    }
+  } else if (pool_.memory_pressure[node] != 0 &&
+             now - pool_.memory_pressure_seen[node] >= config_.eviction_pressure_transition_period) {
+    pool_.memory_pressure[node] = 0;
+  }
+  if (profiled || pool_.memory_pressure[node] != 0) {
+    pool_.housekeeping_pending[node] = 1;
+    sim_.schedule_at(now + next, sim::EventKind::KubeletHousekeeping, node, 0);
+  }
 }
 
 // --- heartbeats -------------------------------------------------------------------------------------
@@ -589,12 +877,16 @@ void NodeAgent::sync_node_status(NodeIndex node) {
   if (!ref) {
     return;  // deleted under a running kubelet; upstream only registers at start-up
   }
+  std::array<KubeletCondition, 4> wanted = kKubeletConditions;
+  if (pool_.memory_pressure[node] != 0) {
+    wanted[0] = kMemoryPressure;
+  }
   const api::Node& current = ref.get<api::Node>();
   const api::Node& reg = pool_.registration[node];
   base::SimTime now = sim_.now();
   bool changed =
       !(current.status.capacity == reg.status.capacity) || !(current.status.allocatable == reg.status.allocatable);
-  for (const KubeletCondition& want : kKubeletConditions) {
+  for (const KubeletCondition& want : wanted) {
     changed = changed || reports_differently(current.status.condition(want.type), want);
   }
   if (!changed && now < pool_.last_status_report[node] + config_.node_status_report_frequency) {
@@ -605,7 +897,7 @@ void NodeAgent::sync_node_status(NodeIndex node) {
   next.status = current.status;
   next.status.capacity = reg.status.capacity;
   next.status.allocatable = reg.status.allocatable;
-  for (const KubeletCondition& want : kKubeletConditions) {
+  for (const KubeletCondition& want : wanted) {
     auto it = std::find_if(next.status.conditions.begin(), next.status.conditions.end(),
                            [&](const api::NodeCondition& c) { return c.type == want.type; });
     if (it == next.status.conditions.end()) {

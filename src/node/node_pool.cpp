@@ -19,6 +19,9 @@ NodeIndex NodePool::add(api::Node node, base::Rng r) {
   puller_free_at.push_back(base::SimTime::zero());
   rng.push_back(r);
   next_pod_ip.push_back(2);
+  memory_pressure.push_back(0);
+  memory_pressure_seen.push_back(base::SimTime::zero());
+  housekeeping_pending.push_back(0);
   running.push_back(0);
   partitioned.push_back(0);
   removed.push_back(0);
@@ -41,6 +44,9 @@ void NodePool::reserve(std::size_t n) {
   puller_free_at.reserve(n);
   rng.reserve(n);
   next_pod_ip.reserve(n);
+  memory_pressure.reserve(n);
+  memory_pressure_seen.reserve(n);
+  housekeeping_pending.reserve(n);
   running.reserve(n);
   partitioned.reserve(n);
   removed.reserve(n);

@@ -941,6 +941,11 @@ void read_spread_constraint_value(Reader& r, const Value& v, const std::string& 
   read_spread_constraint(c, v, out);
 }
 
+void read_resource_list_value(Reader& r, const Value& v, const std::string& owner, api::ResourceList& out) {
+  Ctx c{r, owner};
+  read_resource_list(c, v, out);
+}
+
 void read_node_affinity_value(Reader& r, const Value& v, const std::string& owner, api::NodeAffinity& out) {
   Ctx c{r, owner};
   read_node_affinity(c, v, out);

@@ -36,6 +36,8 @@ std::optional<api::PodTemplateSpec> read_arrivals_template(Reader& r, const Valu
 /// readers); `owner` names the enclosing object in messages.
 void read_spread_constraint_value(Reader& r, const Value& v, const std::string& owner,
                                   api::TopologySpreadConstraint& out);
+/// A resource list ({cpu: 500m, memory: 1Gi}) outside a manifest, e.g. the kubelet's reservations.
+void read_resource_list_value(Reader& r, const Value& v, const std::string& owner, api::ResourceList& out);
 void read_node_affinity_value(Reader& r, const Value& v, const std::string& owner, api::NodeAffinity& out);
 
 }  // namespace kubesim::scenario::internal

@@ -5,6 +5,8 @@
 #include "scheduler_config_reader_internal.hpp"
 #include "timeline_reader_internal.hpp"
 
+#include "kubesim/base/quantity.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -179,6 +181,30 @@ void read_cluster(Reader& r, const Value& v, ClusterSpec& out) {
     km.read("nodeLeaseDurationSeconds", out.kubelet.node_lease_duration_seconds, 1);
     read_duration_field(km, "nodeStatusUpdateFrequency", out.kubelet.node_status_update_frequency, true);
     read_duration_field(km, "nodeStatusReportFrequency", out.kubelet.node_status_report_frequency, true);
+    // Node allocatable and the memory eviction threshold (KubeletConfiguration field names).
+    for (auto [key, list] : {std::pair{"systemReserved", &out.kubelet.system_reserved},
+                             std::pair{"kubeReserved", &out.kubelet.kube_reserved}}) {
+      if (std::optional<Value> reserved = km.get(key)) {
+        read_resource_list_value(r, *reserved, fmt::format("spec.cluster.kubelet.{}", key), *list);
+      }
+    }
+    if (std::optional<Value> hard = km.get("evictionHard")) {
+      MapReader hm(r, *hard, hard->path);
+      if (std::optional<Value> mem = hm.get("memory.available"); mem && expect_scalar(r, *mem)) {
+        const std::string& text = mem->node.Scalar();
+        auto q = base::Quantity::parse(text);
+        if (!q || q->sign() < 0) {
+          r.error(mem->loc,
+                  fmt::format("invalid quantity '{}' for memory.available: {}", text,
+                              q ? std::string("must not be negative") : q.error()),
+                  "use a suffix like 100Mi or 1Gi");
+        } else {
+          out.kubelet.eviction_hard_memory_available = q->value();
+        }
+      }
+      hm.finish();
+    }
+    read_duration_field(km, "evictionPressureTransitionPeriod", out.kubelet.eviction_pressure_transition_period, false);
     km.finish();
   }
   if (std::optional<Value> proxy = m.get("kubeProxy")) {

@@ -107,11 +107,27 @@ struct PodCondition {
   bool operator==(const PodCondition&) const = default;
 };
 
+/// core/v1 ContainerState: at most one of waiting, running, terminated (kind None: not reported yet).
+struct ContainerState {
+  enum class Kind : std::uint8_t { None, Waiting, Running, Terminated };
+  Kind kind = Kind::None;
+  /// Waiting: ContainerCreating, CrashLoopBackOff. Terminated: Completed, Error, OOMKilled.
+  std::string reason;
+  std::string message;
+  std::int32_t exit_code = 0;
+  SimTime started_at;   // Running, Terminated
+  SimTime finished_at;  // Terminated
+  bool operator==(const ContainerState&) const = default;
+};
+
 struct ContainerStatus {
   std::string name;
   bool ready = false;
   bool started = false;
   std::int32_t restart_count = 0;
+  ContainerState state;
+  /// The previous instance's end (Terminated), after a restart.
+  ContainerState last_state;
   bool operator==(const ContainerStatus&) const = default;
 };
 

@@ -9,7 +9,27 @@
 ///   admission → sandbox → image pulls (serialized per node; cached images are skipped)
 ///             → init containers in order → app containers started → Running
 ///             → Ready (at once, or when every readiness probe has passed; see below)
-///             → (after its run time, if it has one) Succeeded
+///             → (after its run time, if it has one) Succeeded, or Failed
+///
+/// Containers (K8S-SEMANTICS §9): each app container runs from its (re)start. When the pod's run time
+/// (kubesim.io/duration) is over, its containers exit with kubesim.io/exit-code (0 by default): exit 0
+/// ends the pod as Succeeded (whatever restartPolicy says: kubesim's run time ends a pod), a non-zero
+/// exit is a failure. A container whose memory profile (kubesim.io/memory[.<container>]) rises above
+/// its memory limit is OOM-killed (reason OOMKilled, exit code 137) at the exact moment it crosses it.
+/// A failed container is restarted unless restartPolicy is Never, after the crash-loop back-off
+/// (RestartBackoff: 10 s doubling to 300 s, reset after 10 min of running); meanwhile it is Waiting with
+/// reason CrashLoopBackOff and the pod is not Ready. A pod ends when every container has exited for
+/// good: Succeeded when all exited 0, else Failed.
+///
+/// Memory eviction (K8S-SEMANTICS §9 "Eviction"): on nodes that run a container with a memory profile
+/// (the only way usage can exceed requests: a container without a profile uses exactly its memory
+/// request), the eviction manager computes memory.available = capacity − working set every 10 s. Below
+/// evictionHard (100Mi) it reports MemoryPressure, records EvictionThresholdMet, and evicts one pod per
+/// pass in upstream's ranking (rank_for_memory_pressure), checking again 1 s after an eviction (the
+/// pod-cleanup poll); the condition clears evictionPressureTransitionPeriod (5 min) after the signal
+/// did. Under memory pressure the kubelet rejects BestEffort pods at admission. Allocatable is capacity
+/// − systemReserved − kubeReserved (− evictionHard for memory) for every resource the Node template
+/// does not set itself.
 ///
 /// Readiness (K8S-SEMANTICS §9): a pod's application answers requests `kubesim.io/ready-after` after
 /// its containers start (0 without the annotation). A container without a readinessProbe is ready as
@@ -42,10 +62,12 @@
 ///
 /// Agent state is data: one row per pod in a slab, events carry (NodeIndex, row).
 
+#include "kubesim/api/usage_profile.hpp"
 #include "kubesim/client/client.hpp"
 #include "kubesim/client/event_recorder.hpp"
 #include "kubesim/node/kubelet_config.hpp"
 #include "kubesim/node/node_pool.hpp"
+#include "kubesim/node/restart_backoff.hpp"
 #include "kubesim/sim/simulation.hpp"
 
 #include <cstdint>
@@ -102,6 +124,8 @@ class NodeAgent {
   void handle_pod_step(NodeIndex node, std::uint32_t row);
   /// EventKind::KubeletHeartbeat: renew the Lease and/or compute the node status, whichever is due.
   void handle_heartbeat(NodeIndex node);
+  /// EventKind::KubeletHousekeeping: one pass of the eviction manager on `node`.
+  void handle_housekeeping(NodeIndex node);
 
   /// True when the pod `namespace_/name` with `uid` runs on its node and its application answers
   /// requests right now (what a request routed to it by kube-proxy finds). False for pods this kubelet
@@ -115,10 +139,38 @@ class NodeAgent {
   /// Lease renewals (updates) and node status PATCHes sent so far, over all nodes.
   [[nodiscard]] std::uint64_t lease_renewals() const { return lease_renewals_; }
   [[nodiscard]] std::uint64_t status_reports() const { return status_reports_; }
+  /// Container restarts, OOM kills and evictions so far, over all nodes.
+  [[nodiscard]] std::uint64_t container_restarts() const { return container_restarts_; }
+  [[nodiscard]] std::uint64_t oom_kills() const { return oom_kills_; }
+  [[nodiscard]] std::uint64_t evictions() const { return evictions_; }
+  /// The node's working set now: the memory its running containers use (profile, else request).
+  [[nodiscard]] std::int64_t memory_working_set(NodeIndex node) const;
 
  private:
-  /// WaitingReady: containers run, readiness probes have not all passed yet.
-  enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, WaitingReady, Running, Stopping };
+  /// Running: the app containers have been started (each one's state is in its ContainerRun).
+  enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, Running, Stopping };
+  /// One app container of a started pod: its current instance and its restart history.
+  struct ContainerRun {
+    enum class State : std::uint8_t { Running, BackingOff, Exited };
+    State state = State::Running;
+    bool ready = false;
+    bool has_oom = false;
+    std::int32_t restarts = 0;
+    std::int32_t exit_code = 0;
+    base::SimTime started_at;
+    /// When the application answers (started_at + kubesim.io/ready-after), when its readiness probe
+    /// has passed (ready_at), when its run time ends (exits_at), when it crosses its memory limit.
+    base::SimTime serving_from;
+    base::SimTime ready_at;
+    base::SimTime exits_at;
+    base::SimTime oom_at;
+    /// BackingOff: when it runs again.
+    base::SimTime restart_at;
+    RestartBackoff backoff;
+    api::ContainerState last_state;
+    /// kubesim.io/memory[.<name>]; without one the container uses its memory request.
+    std::optional<api::UsageProfile> memory;
+  };
   /// One image pull a pod waited for: the container (index into init containers, then app
   /// containers), the pull itself and the pull including the wait for the node's serialized puller.
   struct PullRecord {
@@ -133,13 +185,11 @@ class NodeAgent {
     sim::EventId pending = 0;
     bool has_pending = false;
     base::SimTime acknowledged;
-    /// When the application starts answering requests (containers started + kubesim.io/ready-after).
-    base::SimTime serving_from;
-    /// When the pod's run time (kubesim.io/duration) ends, if it has one.
-    base::SimTime ends_at;
-    bool has_end = false;
     std::string key;
+    std::string pod_ip;
     std::vector<PullRecord> pulls;
+    /// One per app container once Running.
+    std::vector<ContainerRun> runs;
   };
   /// A write a partitioned kubelet could not send: a pod status, or a grace-0 deletion confirmation.
   struct HeldWrite {
@@ -157,12 +207,24 @@ class NodeAgent {
   /// Frees a row without remembering the pod (crash: the pod may be started again after recovery).
   void drop_row(std::uint32_t row);
   void send_status(NodeIndex node, const api::Pod& pod);
-  /// Containers started: report Running (Ready, or not ready until its probes pass).
+  /// Containers started for the first time: report Running (Ready, or not until its probes pass).
   void start_containers(std::uint32_t row);
-  /// Every readiness probe passed: report Ready.
-  void become_ready(std::uint32_t row);
-  /// The pod's run time is over: report Succeeded and free the row.
-  void complete(std::uint32_t row);
+  /// (Re)starts app container `i` now: its readiness, run-time end and OOM moments.
+  void begin_run(std::uint32_t row, std::size_t i);
+  /// Applies every container transition due now (probe passed, run time over, OOM kill, restart),
+  /// reports the status if it changed, and schedules the next one; ends the pod when all exited.
+  void advance(std::uint32_t row);
+  /// Container `i` exited (code, reason): back off and restart it unless restartPolicy says no.
+  void end_run(std::uint32_t row, std::size_t i, std::int32_t code, std::string_view reason);
+  /// The pod status the kubelet reports for a Running row, from its container runs.
+  [[nodiscard]] api::Pod running_status(const PodRow& r) const;
+  /// The memory container `i` of `r` uses now.
+  [[nodiscard]] std::int64_t memory_usage(const PodRow& r, std::size_t i) const;
+  /// All containers exited for good: report Succeeded or Failed and free the row.
+  void finish(std::uint32_t row);
+  /// Evicts the pod of `row` (memory pressure): Failed/Evicted, containers stopped, row freed.
+  void evict(std::uint32_t row, std::string message);
+  void ensure_housekeeping(NodeIndex node);
   void confirm_deletion(NodeIndex node, const api::Pod& pod);
   [[nodiscard]] base::Duration pull_images(std::uint32_t row);
 
@@ -175,7 +237,8 @@ class NodeAgent {
   void drop_pods(NodeIndex node);
   /// Partition healed or kubelet restarted: flush held writes, re-check the pods it runs, re-list.
   void reconnect(NodeIndex node);
-  void record_node_event(NodeIndex node, std::string_view reason, std::string message);
+  void record_node_event(NodeIndex node, std::string_view reason, std::string message,
+                         std::string_view type = api::kEventTypeNormal);
   void record_pod_event(NodeIndex node, const api::Pod& pod, std::string_view reason, std::string message);
 
   sim::Simulation& sim_;
@@ -205,6 +268,11 @@ class NodeAgent {
   std::vector<NodeIndex> channel_node_;
   /// Writes held back by partitioned kubelets, in the order they were made.
   std::map<NodeIndex, std::vector<HeldWrite>> held_;
+  /// Rows of the pods each node runs (in admission order), for per-node passes.
+  std::vector<std::vector<std::uint32_t>> rows_by_node_;
+  std::uint64_t container_restarts_ = 0;
+  std::uint64_t oom_kills_ = 0;
+  std::uint64_t evictions_ = 0;
   std::uint64_t image_pulls_ = 0;
   std::uint64_t lease_renewals_ = 0;
   std::uint64_t status_reports_ = 0;

@@ -57,6 +57,16 @@ struct NodePool {
   std::vector<base::SimTime> last_status_report;
   std::vector<base::SimTime> lease_acquired;
 
+  // --- Eviction manager ---------------------------------------------------------------------------------
+
+  /// MemoryPressure as the kubelet reports it, and when memory.available was last seen below the
+  /// threshold (the condition clears evictionPressureTransitionPeriod later).
+  std::vector<std::uint8_t> memory_pressure;
+  std::vector<base::SimTime> memory_pressure_seen;
+  /// The node's one pending KubeletHousekeeping event (only while it runs profiled containers or is
+  /// under pressure).
+  std::vector<std::uint8_t> housekeeping_pending;
+
   [[nodiscard]] std::size_t size() const { return registration.size(); }
   [[nodiscard]] const std::string& name(NodeIndex n) const { return registration[n].metadata.name; }
   /// True when the kubelet runs and can reach the API server.

@@ -60,6 +60,8 @@ enum class EventKind : std::uint16_t {
   // 100 ms batch of a traffic stream (target: stream index).
   ProxyWatch,
   TrafficTick,
+  // Kubelet: the eviction manager's next pass on a node (target: node index).
+  KubeletHousekeeping,
 };
 
 /// Name of the kind for traces and debugging.

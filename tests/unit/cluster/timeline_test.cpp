@@ -579,3 +579,198 @@ TEST_CASE("a readiness probe passes successThreshold times after the application
   CHECK(pod.status.container_statuses[0].ready);
   CHECK(c->nodes().is_serving("default", "p", pod.metadata.uid));
 }
+
+// --- containers: restarts, OOM kills, memory eviction ----------------------------------------------
+
+namespace {
+
+// Every status of pod default/<name> the store recorded, oldest first.
+std::vector<api::Pod> pod_history(const cluster::Cluster& c, std::string_view name) {
+  std::vector<api::Pod> out;
+  auto changes = c.api().store().changes_since(api::Kind::Pod, 0);
+  REQUIRE(changes.has_value());
+  for (const store::Change& ch : changes.value()) {
+    if (ch.type != store::ChangeType::Deleted && ch.object.meta().name == name) {
+      out.push_back(ch.object.get<api::Pod>());
+    }
+  }
+  return out;
+}
+
+const std::string kMemoryCluster = R"(  controlPlane: {apiServer: {historyWindow: 100000}}
+  cluster:
+    kubelet: {sandboxLatency: 0s, imagePullLatency: 0s, containerStartLatency: 0s}
+    nodePools:
+      - {name: n, count: 1, template: {status: {capacity: {cpu: "8", memory: 4Gi}}}}
+)";
+
+}  // namespace
+
+TEST_CASE("an OOM-looping container backs off 10, 20, 40 ... 300 s", "[cluster][containers][oom]") {
+  auto c = run(kHeader + "  duration: 40m\n" + kMemoryCluster + R"(  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: hog, annotations: {kubesim.io/memory: ramp to 512Mi over 10s}}
+      spec:
+        containers:
+          - name: app
+            image: busybox:1.36
+            resources: {limits: {memory: 256Mi}}
+)");
+  // Each run starts at 0 and crosses its 256Mi limit half-way up the ramp: killed 5 s after start.
+  std::vector<base::SimTime> starts;
+  std::vector<base::SimTime> kills;
+  std::int32_t last_restarts = -1;
+  for (const api::Pod& p : pod_history(*c, "hog")) {
+    if (p.status.container_statuses.empty()) {
+      continue;
+    }
+    const api::ContainerStatus& cs = p.status.container_statuses[0];
+    if (cs.state.kind == api::ContainerState::Kind::Running && cs.restart_count != last_restarts) {
+      starts.push_back(cs.state.started_at);
+      last_restarts = cs.restart_count;
+    }
+    if (cs.state.kind == api::ContainerState::Kind::Waiting) {
+      CHECK(cs.state.reason == "CrashLoopBackOff");
+      CHECK(cs.last_state.reason == "OOMKilled");
+      CHECK(cs.last_state.exit_code == 137);
+      CHECK_FALSE(cs.ready);
+      CHECK(p.status.phase == api::PodPhase::Running);
+      if (kills.empty() || kills.back() != cs.last_state.finished_at) {
+        kills.push_back(cs.last_state.finished_at);
+      }
+    }
+  }
+  REQUIRE(starts.size() >= 9);
+  REQUIRE(kills.size() >= 8);
+  std::vector<std::int64_t> delays;
+  for (std::size_t i = 0; i + 1 < starts.size() && i < kills.size(); ++i) {
+    CHECK(kills[i] - starts[i] > 5_s - 1_ms);
+    CHECK(kills[i] - starts[i] <= 5_s + 1_ms);
+    delays.push_back(((starts[i + 1] - kills[i]) + 1_ms).nanos() / 1'000'000'000);
+  }
+  delays.resize(8);
+  CHECK(delays == std::vector<std::int64_t>{10, 20, 40, 80, 160, 300, 300, 300});
+  CHECK(c->nodes().oom_kills() == kills.size());
+  bool backoff_event = false;
+  for (const store::ObjectRef& ref : c->api().store().list(api::Kind::Event)) {
+    const auto& e = ref.get<api::Event>();
+    backoff_event =
+        backoff_event || (e.reason == "BackOff" && e.type == "Warning" &&
+                          e.message.starts_with("Back-off restarting failed container app in pod hog_default("));
+  }
+  CHECK(backoff_event);
+}
+
+TEST_CASE("a failure declared by exit code: Never fails the pod, OnFailure restarts it", "[cluster][containers]") {
+  auto c = run(kHeader + "  duration: 2m\n" + kMemoryCluster + R"(  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: never, annotations: {kubesim.io/duration: 5s, kubesim.io/exit-code: "3"}}
+      spec:
+        restartPolicy: Never
+        containers: [{name: app, image: busybox:1.36}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: retry, annotations: {kubesim.io/duration: 5s, kubesim.io/exit-code: "1"}}
+      spec:
+        restartPolicy: OnFailure
+        containers: [{name: app, image: busybox:1.36}]
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: ok, annotations: {kubesim.io/duration: 5s}}
+      spec:
+        containers: [{name: app, image: busybox:1.36}]
+)");
+  const auto& never = c->api().store().get(api::Kind::Pod, "default", "never").get<api::Pod>();
+  CHECK(never.status.phase == api::PodPhase::Failed);
+  REQUIRE(never.status.container_statuses.size() == 1);
+  CHECK(never.status.container_statuses[0].state.reason == "Error");
+  CHECK(never.status.container_statuses[0].state.exit_code == 3);
+  const auto& retry = c->api().store().get(api::Kind::Pod, "default", "retry").get<api::Pod>();
+  CHECK(retry.status.phase == api::PodPhase::Running);
+  // Runs of 5 s with back-offs 10, 20, 40 s: restarts at 15 s, 40 s, 85 s within 2 minutes.
+  CHECK(retry.status.container_statuses[0].restart_count == 3);
+  CHECK(c->api().store().get(api::Kind::Pod, "default", "ok").get<api::Pod>().status.phase == api::PodPhase::Succeeded);
+}
+
+TEST_CASE("a node under memory pressure evicts BestEffort, then Burstable, then Guaranteed",
+          "[cluster][containers][eviction]") {
+  // 4Gi node: pressure when the working set is above 4Gi − 100Mi = 3996Mi. At 1 m the BestEffort pod
+  // jumps to 2Gi (4352Mi in all): it goes first, being the most above its (zero) request. At 2 m the
+  // Burstable pod grows to 2.5Gi (4096Mi with the Guaranteed pod): it goes next. The Guaranteed pod
+  // never uses more than it requests and stays.
+  auto c = run(kHeader + "  duration: 10m\n" + kMemoryCluster + R"(  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: guaranteed, annotations: {kubesim.io/memory: 1536Mi}}
+      spec:
+        containers:
+          - name: app
+            image: busybox:1.36
+            resources: {requests: {cpu: 100m, memory: 1536Mi}, limits: {cpu: 100m, memory: 1536Mi}}
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: burstable, annotations: {kubesim.io/memory: "768Mi for 2m, 2560Mi"}}
+      spec:
+        containers:
+          - name: app
+            image: busybox:1.36
+            resources: {requests: {memory: 512Mi}}
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: besteffort, annotations: {kubesim.io/memory: "256Mi for 1m, 2Gi"}}
+      spec:
+        containers: [{name: app, image: busybox:1.36}]
+)");
+  auto status = [&](std::string_view name) {
+    return c->api().store().get(api::Kind::Pod, "default", name).get<api::Pod>().status;
+  };
+  api::PodStatus be = status("besteffort");
+  api::PodStatus bu = status("burstable");
+  api::PodStatus gu = status("guaranteed");
+  CHECK(be.phase == api::PodPhase::Failed);
+  CHECK(be.reason == "Evicted");
+  CHECK(be.message == "The node was low on resource: memory. Threshold quantity: 100Mi, available: -256Mi. "
+                      "Container app was using 2Gi, request is 0, has larger consumption of memory. ");
+  CHECK(bu.phase == api::PodPhase::Failed);
+  CHECK(bu.reason == "Evicted");
+  CHECK(gu.phase == api::PodPhase::Running);
+  const api::PodCondition* be_target = be.condition("DisruptionTarget");
+  const api::PodCondition* bu_target = bu.condition("DisruptionTarget");
+  REQUIRE(be_target != nullptr);
+  REQUIRE(bu_target != nullptr);
+  CHECK(be_target->reason == "TerminationByKubelet");
+  CHECK(be_target->last_transition_time < bu_target->last_transition_time);
+  CHECK(be_target->last_transition_time.since_start() > 1_min);
+  CHECK(be_target->last_transition_time.since_start() <= 1_min + 10_s + 1_s);
+  CHECK(bu_target->last_transition_time.since_start() > 2_min);
+  CHECK(c->nodes().evictions() == 2);
+  // MemoryPressure was reported, and the node lifecycle controller tainted the node.
+  bool pressure_seen = false;
+  bool taint_seen = false;
+  auto changes = c->api().store().changes_since(api::Kind::Node, 0);
+  REQUIRE(changes.has_value());
+  for (const store::Change& ch : changes.value()) {
+    const auto& node = ch.object.get<api::Node>();
+    const api::NodeCondition* mp = node.status.condition("MemoryPressure");
+    pressure_seen = pressure_seen || (mp != nullptr && mp->status == api::ConditionStatus::True &&
+                                      mp->reason == "KubeletHasInsufficientMemory");
+    for (const api::Taint& t : node.spec.taints) {
+      taint_seen =
+          taint_seen || (t.key == "node.kubernetes.io/memory-pressure" && t.effect == api::TaintEffect::NoSchedule);
+    }
+  }
+  CHECK(pressure_seen);
+  CHECK(taint_seen);
+  // The condition clears 5 minutes after the last pass that saw the node short of memory.
+  const auto& node = c->api().store().get(api::Kind::Node, "", "n-0").get<api::Node>();
+  CHECK(node.status.condition("MemoryPressure")->status == api::ConditionStatus::False);
+}
+
+TEST_CASE("allocatable is capacity minus the hard eviction threshold for memory", "[cluster][containers]") {
+  auto c = run(kHeader + "  duration: 10s\n" + kMemoryCluster);
+  const auto& node = c->api().store().get(api::Kind::Node, "", "n-0").get<api::Node>();
+  CHECK(node.status.allocatable.value_or_zero(api::kResourceMemory) == 4LL * 1024 * 1024 * 1024 - 100LL * 1024 * 1024);
+  CHECK(node.status.allocatable.value_or_zero(api::kResourceCpu) == 8000);
+}
