@@ -663,6 +663,9 @@ metrics::RunSummary Cluster::summary() const {
   metrics::summarize_pods(pods_.records(), s);
   s.scheduling_attempts = scheduler_->attempts();
   s.image_pulls = nodes_.image_pulls();
+  s.container_restarts = nodes_.container_restarts();
+  s.oom_kills = nodes_.oom_kills();
+  s.evictions = nodes_.evictions();
   s.store_revision = api_.store().current_rv();
   for (const apiserver::RequestCount& r : api_.request_counts()) {
     s.requests.push_back(

@@ -837,6 +837,12 @@ void DeploymentController::requeue_stuck_deployment(Sync& s, const api::Deployme
   if (deployment_complete(s.d, status) || cur->reason == kTimedOutReason) {
     return;
   }
+  // A Deployment that completed once and then lost availability (pods crash-looping, evicted) keeps
+  // reason NewReplicaSetAvailable, on which DeploymentTimedOut never fires. Upstream re-polls it
+  // through its rate limiter forever (about 10/s) without any outcome; kubesim does not.
+  if (cur->reason == kNewRSAvailableReason) {
+    return;
+  }
   // Look again when the deadline has passed (upstream adds a second against clock skew). Within the
   // last second upstream polls with its rate limiter (5 ms steps); one look just after the deadline has
   // the same outcome.

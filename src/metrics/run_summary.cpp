@@ -169,6 +169,10 @@ std::string format_summary_text(const RunSummary& s) {
   out += latency_line("pod startup latency:", s.startup_latency);
   fmt::format_to(it, "scheduling attempts:   {}\n", s.scheduling_attempts);
   fmt::format_to(it, "image pulls:           {}\n", s.image_pulls);
+  if (s.container_restarts + s.oom_kills + s.evictions > 0) {
+    fmt::format_to(it, "containers:            restarts {}, OOM kills {}, evictions {}\n", s.container_restarts,
+                   s.oom_kills, s.evictions);
+  }
   std::uint64_t total = 0;
   for (const RequestCountRow& r : s.requests) {
     total += r.count;
@@ -219,6 +223,10 @@ std::string format_summary_json(const RunSummary& s) {
   fmt::format_to(it, "  \"startup_latency\": {},\n", latency_json(s.startup_latency));
   fmt::format_to(it, "  \"scheduling_attempts\": {},\n", s.scheduling_attempts);
   fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
+  if (s.container_restarts + s.oom_kills + s.evictions > 0) {
+    fmt::format_to(it, "  \"containers\": {{\"restarts\": {}, \"oom_kills\": {}, \"evictions\": {}}},\n",
+                   s.container_restarts, s.oom_kills, s.evictions);
+  }
   fmt::format_to(it, "  \"store_revision\": {},\n", s.store_revision);
   fmt::format_to(it, "  \"api_requests\": [");
   for (std::size_t i = 0; i < s.requests.size(); ++i) {

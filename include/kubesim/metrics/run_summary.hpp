@@ -71,6 +71,11 @@ struct RunSummary {
   LatencyStats startup_latency;
   std::uint64_t scheduling_attempts = 0;
   std::uint64_t image_pulls = 0;
+  /// Kubelet container restarts, OOM kills and memory-pressure evictions (printed only when one is
+  /// non-zero, so runs without them read as before).
+  std::uint64_t container_restarts = 0;
+  std::uint64_t oom_kills = 0;
+  std::uint64_t evictions = 0;
   /// The store's last resourceVersion (number of writes).
   std::uint64_t store_revision = 0;
   std::vector<RequestCountRow> requests;
