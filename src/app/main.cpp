@@ -8,6 +8,7 @@
 #include "kubesim/cluster/cluster.hpp"
 #include "kubesim/cluster/history_log.hpp"
 #include "kubesim/metrics/run_summary.hpp"
+#include "kubesim/metrics/usage_series.hpp"
 #include "kubesim/scenario/loader.hpp"
 
 #include <CLI/CLI.hpp>
@@ -127,7 +128,9 @@ int cmd_run(const RunArgs& args) {
   if (!args.out_dir.empty()) {
     if (!write_file_atomically(out_dir / "summary.json", kubesim::metrics::format_summary_json(summary)) ||
         !write_file_atomically(out_dir / "pods.csv",
-                               kubesim::metrics::format_pods_csv(cluster.value()->pods().records()))) {
+                               kubesim::metrics::format_pods_csv(cluster.value()->pods().records())) ||
+        !write_file_atomically(out_dir / "timeseries.csv",
+                               kubesim::metrics::format_timeseries_csv(cluster.value()->usage()))) {
       fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
       return kExitFailure;
     }

@@ -161,6 +161,7 @@ void Cluster::start() {
 void Cluster::run() {
   start();
   sim_.run_until(base::SimTime::zero() + horizon_, *this);
+  sample_usage(base::SimTime::zero() + horizon_, true);
 }
 
 void Cluster::run_until(base::SimTime t) {
@@ -168,10 +169,25 @@ void Cluster::run_until(base::SimTime t) {
     started_ = true;
     start();
   }
-  sim_.run_until(std::min(t, base::SimTime::zero() + horizon_), *this);
+  base::SimTime end = std::min(t, base::SimTime::zero() + horizon_);
+  sim_.run_until(end, *this);
+  sample_usage(end, true);
+}
+
+void Cluster::sample_usage(base::SimTime t, bool inclusive) {
+  while (next_sample_ < t || (inclusive && next_sample_ == t)) {
+    node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_);
+    usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
+                                          u.cpu_used, u.memory_allocatable, u.memory_requested, u.memory_used,
+                                          u.cpu_throttled, u.cpu_starved});
+    next_sample_ = next_sample_ + kUsageSampleInterval;
+  }
 }
 
 void Cluster::dispatch(const sim::Event& e) {
+  if (sim_.now() > next_sample_) {
+    sample_usage(sim_.now(), false);  // the state between the last event and this one
+  }
   switch (e.kind) {
   case sim::EventKind::ApiRequest:
     api_.handle_request(e.arg);

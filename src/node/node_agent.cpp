@@ -123,15 +123,83 @@ bool NodeAgent::is_serving(std::string_view namespace_, std::string_view name, s
   });
 }
 
-std::int64_t NodeAgent::memory_usage(const PodRow& r, std::size_t i) const {
+std::int64_t NodeAgent::memory_usage(const PodRow& r, std::size_t i, base::SimTime t) const {
   const ContainerRun& c = r.runs[i];
   if (c.state != ContainerRun::State::Running) {
     return 0;
   }
   if (c.memory) {
-    return c.memory->at(sim_.now() - c.started_at);
+    return c.memory->at(t - c.started_at);
   }
   return r.pod->spec.containers[i].resources.requests.value_or_zero(api::kResourceMemory);
+}
+
+NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t) const {
+  UsageTotals u;
+  for (NodeIndex n = 0; n < pool_.size(); ++n) {
+    if (pool_.running[n] == 0) {
+      continue;
+    }
+    const api::ResourceList& alloc = pool_.registration[n].status.allocatable;
+    ++u.nodes;
+    u.cpu_allocatable += alloc.value_or_zero(api::kResourceCpu);
+    u.memory_allocatable += alloc.value_or_zero(api::kResourceMemory);
+    u.cpu_requested += pool_.admitted_milli_cpu[n];
+    u.memory_requested += pool_.admitted_memory[n];
+    cpu_claims_.clear();
+    std::int64_t wanted = 0;
+    for (std::uint32_t row : rows_by_node_[n]) {
+      const PodRow& r = rows_[row];
+      if (r.stage != Stage::Running) {
+        continue;
+      }
+      ++u.pods_running;
+      for (std::size_t i = 0; i < r.runs.size(); ++i) {
+        const ContainerRun& c = r.runs[i];
+        if (c.state != ContainerRun::State::Running) {
+          continue;
+        }
+        u.memory_used += memory_usage(r, i, t);
+        const api::ResourceRequirements& res = r.pod->spec.containers[i].resources;
+        std::int64_t request = res.requests.value_or_zero(api::kResourceCpu);
+        std::int64_t want = c.cpu ? c.cpu->at(t - c.started_at) : request;
+        if (std::optional<std::int64_t> limit = res.limits.get(api::kResourceCpu); limit && want > *limit) {
+          want = *limit;  // CFS quota
+          ++u.cpu_throttled;
+        }
+        // cgroup v1 cpu.shares (K8S-SEMANTICS §9): MilliCPUToShares.
+        cpu_claims_.push_back(CpuClaim{want, std::max<std::int64_t>(2, request * 1024 / 1000)});
+        wanted += want;
+      }
+    }
+    std::int64_t capacity = pool_.registration[n].status.capacity.value_or_zero(api::kResourceCpu);
+    if (wanted <= capacity) {
+      u.cpu_used += wanted;
+      continue;
+    }
+    // Saturated: water-filling by shares. Claims that want less than their fair share get what they
+    // want; the rest split what is left in proportion to their shares.
+    std::sort(cpu_claims_.begin(), cpu_claims_.end(), [](const CpuClaim& a, const CpuClaim& b) {
+      return static_cast<double>(a.want) * static_cast<double>(b.shares) <
+             static_cast<double>(b.want) * static_cast<double>(a.shares);
+    });
+    std::int64_t left = capacity;
+    std::int64_t shares_left = 0;
+    for (const CpuClaim& c : cpu_claims_) {
+      shares_left += c.shares;
+    }
+    for (const CpuClaim& c : cpu_claims_) {
+      std::int64_t fair = shares_left > 0 ? left * c.shares / shares_left : 0;
+      std::int64_t got = std::min(c.want, fair);
+      if (got < c.want) {
+        ++u.cpu_starved;
+      }
+      left -= got;
+      shares_left -= c.shares;
+      u.cpu_used += got;
+    }
+  }
+  return u;
 }
 
 std::int64_t NodeAgent::memory_working_set(NodeIndex node) const {
@@ -516,6 +584,12 @@ void NodeAgent::start_containers(std::uint32_t row) {
       if (parsed) {
         c.memory = std::move(parsed.value());
         profiled = true;
+      }
+    }
+    if (const std::string* cpu =
+            api::usage_annotation(r.pod->metadata, api::UsageResource::Cpu, r.pod->spec.containers[i].name)) {
+      if (auto parsed = api::UsageProfile::parse(*cpu, api::UsageResource::Cpu)) {
+        c.cpu = std::move(parsed.value());
       }
     }
     begin_run(row, i);

@@ -15,6 +15,7 @@
 #include "kubesim/controllers/controller_manager.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
 #include "kubesim/metrics/run_summary.hpp"
+#include "kubesim/metrics/usage_series.hpp"
 #include "kubesim/node/node_agent.hpp"
 #include "kubesim/node/proxy_agent.hpp"
 #include "kubesim/scenario/scenario_spec.hpp"
@@ -57,6 +58,9 @@ class Cluster {
   /// The run's summary (call after run()).
   [[nodiscard]] metrics::RunSummary summary() const;
   [[nodiscard]] const metrics::PodLifecycle& pods() const { return pods_; }
+  /// Resources used vs requested vs allocatable, one sample every kUsageSampleInterval (timeseries.csv).
+  [[nodiscard]] const std::vector<metrics::UsageSample>& usage() const { return usage_; }
+  static constexpr base::Duration kUsageSampleInterval = base::Duration::from_seconds(10);
   /// The API server, for reading the final state of objects (tests, outputs).
   [[nodiscard]] const apiserver::ApiServer& api() const { return api_; }
   /// Problems the scenario's own requests ran into (for example an object the API server rejected at
@@ -107,6 +111,8 @@ class Cluster {
   void on_kubectl_retry(std::uint32_t op);
   /// Appends "t=<now>: <what>: <problem>" to warnings_.
   void warn(std::string_view what, std::string_view problem);
+  /// Takes the usage samples due before `t` (or at `t` too, when `inclusive`).
+  void sample_usage(base::SimTime t, bool inclusive);
   [[nodiscard]] std::string describe(const KubectlOp& op) const;
 
   scenario::ScenarioSpec spec_;
@@ -119,6 +125,8 @@ class Cluster {
   controllers::ControllerManager controllers_;
   client::Client scenario_client_;
   metrics::PodLifecycle pods_;
+  std::vector<metrics::UsageSample> usage_;
+  base::SimTime next_sample_ = base::SimTime::zero() + kUsageSampleInterval;
   std::vector<std::string> warnings_;
   /// Kubernetes Events reported, by (type, reason).
   std::map<std::pair<std::string, std::string>, std::uint64_t> k8s_events_;

@@ -146,6 +146,25 @@ class NodeAgent {
   /// The node's working set now: the memory its running containers use (profile, else request).
   [[nodiscard]] std::int64_t memory_working_set(NodeIndex node) const;
 
+  /// Resources of every running kubelet's node at time `t` (no event in between: the state is the
+  /// current one, usage profiles are evaluated at t). CPU: each running container wants its CPU
+  /// profile's level (else its request), capped by its limit (CFS quota: throttled when it wants
+  /// more); when a node's containers want more than its capacity, it is shared in proportion to CFS
+  /// shares, max(2, request·1024/1000), each getting at most what it wants (water-filling).
+  struct UsageTotals {
+    std::int32_t nodes = 0;
+    std::int32_t pods_running = 0;
+    std::int64_t cpu_allocatable = 0;
+    std::int64_t cpu_requested = 0;
+    std::int64_t cpu_used = 0;
+    std::int64_t memory_allocatable = 0;
+    std::int64_t memory_requested = 0;
+    std::int64_t memory_used = 0;
+    std::int32_t cpu_throttled = 0;
+    std::int32_t cpu_starved = 0;
+  };
+  [[nodiscard]] UsageTotals usage_at(base::SimTime t) const;
+
  private:
   /// Running: the app containers have been started (each one's state is in its ContainerRun).
   enum class Stage : std::uint8_t { Sandbox, Pulling, Starting, Running, Stopping };
@@ -168,8 +187,10 @@ class NodeAgent {
     base::SimTime restart_at;
     RestartBackoff backoff;
     api::ContainerState last_state;
-    /// kubesim.io/memory[.<name>]; without one the container uses its memory request.
+    /// kubesim.io/memory[.<name>] and kubesim.io/cpu[.<name>]; without one the container uses its
+    /// request.
     std::optional<api::UsageProfile> memory;
+    std::optional<api::UsageProfile> cpu;
   };
   /// One image pull a pod waited for: the container (index into init containers, then app
   /// containers), the pull itself and the pull including the wait for the node's serialized puller.
@@ -218,8 +239,11 @@ class NodeAgent {
   void end_run(std::uint32_t row, std::size_t i, std::int32_t code, std::string_view reason);
   /// The pod status the kubelet reports for a Running row, from its container runs.
   [[nodiscard]] api::Pod running_status(const PodRow& r) const;
-  /// The memory container `i` of `r` uses now.
-  [[nodiscard]] std::int64_t memory_usage(const PodRow& r, std::size_t i) const;
+  /// The memory container `i` of `r` uses at `t` (now by default).
+  [[nodiscard]] std::int64_t memory_usage(const PodRow& r, std::size_t i) const {
+    return memory_usage(r, i, sim_.now());
+  }
+  [[nodiscard]] std::int64_t memory_usage(const PodRow& r, std::size_t i, base::SimTime t) const;
   /// All containers exited for good: report Succeeded or Failed and free the row.
   void finish(std::uint32_t row);
   /// Evicts the pod of `row` (memory pressure): Failed/Evicted, containers stopped, row freed.
@@ -268,6 +292,12 @@ class NodeAgent {
   std::vector<NodeIndex> channel_node_;
   /// Writes held back by partitioned kubelets, in the order they were made.
   std::map<NodeIndex, std::vector<HeldWrite>> held_;
+  /// One running container's CPU for usage_at: what it wants (capped by its limit) and its CFS shares.
+  struct CpuClaim {
+    std::int64_t want = 0;
+    std::int64_t shares = 0;
+  };
+  mutable std::vector<CpuClaim> cpu_claims_;  // reused per node, no allocation per sample once warm
   /// Rows of the pods each node runs (in admission order), for per-node passes.
   std::vector<std::vector<std::uint32_t>> rows_by_node_;
   std::uint64_t container_restarts_ = 0;

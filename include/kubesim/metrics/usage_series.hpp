@@ -1,0 +1,37 @@
+#pragma once
+
+/// UsageSeries: the cluster's resources over simulated time, one sample per interval (used vs
+/// requested vs allocatable), written as timeseries.csv. Samples are taken between events at exact
+/// interval boundaries (a sample at t sees every event before t), so sampling adds no events and does
+/// not change a run.
+
+#include "kubesim/base/time.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kubesim::metrics {
+
+struct UsageSample {
+  base::SimTime at;
+  /// Nodes whose kubelet runs, and pods whose containers have started and not ended.
+  std::int32_t nodes = 0;
+  std::int32_t pods_running = 0;
+  /// Allocatable of those nodes; requests of the pods their kubelets admitted; what the running
+  /// containers use (usage profiles, else requests; CPU capped by limits and shared by requests).
+  std::int64_t cpu_allocatable_millicpu = 0;
+  std::int64_t cpu_requested_millicpu = 0;
+  std::int64_t cpu_used_millicpu = 0;
+  std::int64_t memory_allocatable_bytes = 0;
+  std::int64_t memory_requested_bytes = 0;
+  std::int64_t memory_used_bytes = 0;
+  /// Containers that want more CPU than their limit (CFS-throttled) / than their node can give them.
+  std::int32_t cpu_throttled_containers = 0;
+  std::int32_t cpu_starved_containers = 0;
+};
+
+/// The CSV: a header line, then one line per sample; time in seconds with millisecond precision.
+std::string format_timeseries_csv(const std::vector<UsageSample>& samples);
+
+}  // namespace kubesim::metrics
