@@ -46,6 +46,8 @@ std::string_view event_kind_name(EventKind k) {
     return "ProxyWatch";
   case EventKind::TrafficTick:
     return "TrafficTick";
+  case EventKind::KubeletImageGc:
+    return "KubeletImageGc";
   }
   return "Unknown";
 }

@@ -60,6 +60,9 @@ enum class EventKind : std::uint16_t {
   // 100 ms batch of a traffic stream (target: stream index).
   ProxyWatch,
   TrafficTick,
+  // Kubelet: the periodic image garbage collection check (target: node index). Last so that adding
+  // it left the fingerprints of runs without image GC unchanged.
+  KubeletImageGc,
 };
 
 /// Name of the kind for traces and debugging.
