@@ -98,7 +98,7 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
   c->sim_.reserve_events(node_count * 4 + 1024);
   for (const scenario::NodePoolSpec& pool : spec.cluster.node_pools) {
     for (std::int32_t i = 0; i < pool.count; ++i) {
-      c->nodes_.add_node(make_node(pool, i));
+      c->nodes_.add_node(make_node(pool, i), pool.container_runtime);
     }
   }
   for (std::size_t i = 0; i < spec.timeline.size(); ++i) {
@@ -256,6 +256,9 @@ void Cluster::dispatch(const sim::Event& e) {
     break;
   case sim::EventKind::KubeletHousekeeping:
     nodes_.handle_housekeeping(e.target);
+    break;
+  case sim::EventKind::KubeletImageGc:
+    nodes_.handle_image_gc(e.target);
     break;
   case sim::EventKind::ApiEventTtl:
     KUBESIM_ASSERT(false, "event kind {} has no handler yet", sim::event_kind_name(e.kind));
@@ -468,7 +471,7 @@ void Cluster::add_nodes(const scenario::AddNodesAction& a) {
     }
     for (std::int32_t k = 0; k < a.count; ++k) {
       std::int32_t i = pool_nodes_[p].next_index++;
-      nodes_.add_node(make_node(pool, i));
+      nodes_.add_node(make_node(pool, i), pool.container_runtime);
       pool_nodes_[p].live.push_back(i);
     }
     nodes_.start();  // starts only the kubelets added since the last start

@@ -13,15 +13,6 @@ namespace {
 
 std::string key_of(const api::Pod& pod) { return pod.metadata.namespace_ + "/" + pod.metadata.name; }
 
-// Upstream normalizes image names by appending ":latest" when there is no tag (and no digest).
-std::string normalize_image(const std::string& image) {
-  auto slash = image.rfind('/');
-  auto colon = image.rfind(':');
-  bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
-  bool has_digest = image.find('@') != std::string::npos;
-  return has_tag || has_digest ? image : image + ":latest";
-}
-
 // The conditions a healthy kubelet reports, in the order of upstream's node status setters, with the
 // event each one records when it changes (pkg/kubelet/nodestatus/setters.go).
 struct KubeletCondition {
@@ -75,9 +66,13 @@ base::SimTime probe_ready_at(const api::Probe& p, base::SimTime started, base::S
 
 NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config)
     : sim_(sim), server_(server), client_(server, "kubelet", client::Endpoint{sim::EventKind::KubeletReply, 0}),
-      admin_client_(server, "cluster-admin"), recorder_(sim, client_, "kubelet"), config_(std::move(config)) {}
+      admin_client_(server, "cluster-admin"), recorder_(sim, client_, "kubelet"), config_(std::move(config)) {
+  for (const ContainerRuntime& profile : runtime_profiles()) {
+    runtimes_[static_cast<std::size_t>(profile.kind)] = resolve_runtime(profile.kind, config_);
+  }
+}
 
-NodeIndex NodeAgent::add_node(api::Node node) {
+NodeIndex NodeAgent::add_node(api::Node node, std::optional<ContainerRuntimeKind> runtime) {
   auto idx = static_cast<NodeIndex>(pool_.size());
   // Node allocatable (pkg/kubelet/cm/node_container_manager): capacity − systemReserved − kubeReserved
   // − the hard eviction threshold, for each resource the template does not set itself.
@@ -93,7 +88,45 @@ NodeIndex NodeAgent::add_node(api::Node node) {
   }
   rows_by_node_.emplace_back();
   index_by_name_.emplace(node.metadata.name, idx);
-  return pool_.add(std::move(node), sim_.rng_stream("kubelet", idx));
+  ContainerRuntimeKind kind = runtime.value_or(config_.container_runtime);
+  // What the kubelet reports in status.nodeInfo: its own version and its runtime's; the machine's
+  // fields come from the template.
+  api::NodeSystemInfo& info = node.status.node_info;
+  info.kubelet_version = std::string(kKubeletVersion);
+  info.container_runtime_version = std::string(runtime_profile(kind).version);
+  if (info.operating_system.empty()) {
+    info.operating_system = "linux";
+  }
+  if (info.architecture.empty()) {
+    info.architecture = "amd64";
+  }
+  std::int64_t fs_capacity = config_.image_fs_capacity > 0
+                                 ? config_.image_fs_capacity
+                                 : node.status.capacity.value_or_zero(api::kResourceEphemeralStorage);
+  // Images the template lists are on the node's disk from the start (baked into the machine image).
+  ImageCache cache;
+  for (const api::ContainerImage& img : node.status.images) {
+    std::vector<std::string> names;
+    for (const std::string& name : img.names) {
+      std::string normalized = normalize_image_name(name);
+      if (img.size_bytes > 0) {
+        template_image_sizes_.emplace(normalized, img.size_bytes);
+      }
+      if (cache.find(normalized) == nullptr && std::find(names.begin(), names.end(), normalized) == names.end()) {
+        names.push_back(std::move(normalized));
+      }
+    }
+    if (!names.empty()) {
+      std::int64_t size = img.size_bytes > 0 ? img.size_bytes : image_size(names.front());
+      cache.add(std::move(names), size, sim_.now());
+    }
+  }
+  pool_.add(std::move(node), sim_.rng_stream("kubelet", idx));
+  pool_.runtime[idx] = kind;
+  pool_.pull_limiter[idx] = base::TokenBucket(config_.registry_pull_qps, config_.registry_burst);
+  pool_.image_cache[idx] = std::move(cache);
+  pool_.image_fs_capacity[idx] = fs_capacity;
+  return idx;
 }
 
 std::optional<NodeIndex> NodeAgent::find(std::string_view node_name) const {
@@ -220,6 +253,7 @@ void NodeAgent::start() {
     auto n = static_cast<NodeIndex>(i);
     pool_.running[n] = 1;
     api::Node node = pool_.registration[n];
+    node.status.images = pool_.image_cache[n].status_images(config_.node_status_max_images, now);
     // Kubelet registration: the Node object with the conditions of a healthy node (registerWithAPIServer
     // runs the status setters on the initial node, so every condition is new and records its event).
     record_node_event(n, "Starting", "Starting kubelet.");
@@ -252,6 +286,11 @@ void NodeAgent::start() {
     pool_.next_lease_renew[n] = now + phase;
     pool_.next_status_update[n] = now + phase;
     schedule_heartbeat(n);
+    // StartGarbageCollection: image GC runs at once and then every ImageGCPeriod, on nodes whose image
+    // filesystem size is known; a high threshold of 100 % turns it off.
+    if (pool_.image_fs_capacity[n] > 0 && config_.image_gc_high_threshold_percent < 100) {
+      sim_.schedule_at(now, sim::EventKind::KubeletImageGc, n, 0);
+    }
   }
   started_nodes_ = pool_.size();
 }
@@ -406,7 +445,7 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     schedule_step(row, sim_.now());
     return;
   }
-  schedule_step(row, sim_.now() + config_.sandbox_latency.sample(pool_.rng[node]));
+  schedule_step(row, sim_.now() + runtime(node).sandbox_latency.sample(pool_.rng[node]));
 }
 
 void NodeAgent::on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> pod) {
@@ -462,6 +501,7 @@ void NodeAgent::release(std::uint32_t row) {
   pool_.admitted_milli_cpu[r.node] -= api::pod_request(r.pod->spec, api::kResourceCpu);
   pool_.admitted_memory[r.node] -= api::pod_request(r.pod->spec, api::kResourceMemory);
   pool_.admitted_pods[r.node] -= 1;
+  release_images(row);
 }
 
 void NodeAgent::free_row(std::uint32_t row) {
@@ -480,7 +520,8 @@ void NodeAgent::drop_row(std::uint32_t row) {
 base::Duration NodeAgent::pull_images(std::uint32_t row) {
   PodRow& r = rows_[row];
   NodeIndex n = r.node;
-  std::vector<std::string>& cached = pool_.images[n];
+  ImageCache& cache = pool_.image_cache[n];
+  const ContainerRuntime& rt = runtime(n);
   base::SimTime now = sim_.now();
   base::SimTime done = now;
   const api::PodSpec& spec = r.pod->spec;
@@ -490,23 +531,96 @@ base::Duration NodeAgent::pull_images(std::uint32_t row) {
     if (c.image.empty()) {
       continue;
     }
-    std::string image = normalize_image(c.image);
-    auto it = std::lower_bound(cached.begin(), cached.end(), image);
-    if (it != cached.end() && *it == image) {
-      record_pod_event(n, *r.pod, "Pulled", fmt::format("Container image \"{}\" already present on machine", c.image));
+    std::string image = normalize_image_name(c.image);
+    if (const CachedImage* cached = cache.find(image)) {
+      if (cached->available_at <= now) {
+        record_pod_event(n, *r.pod, "Pulled",
+                         fmt::format("Container image \"{}\" already present on machine", c.image));
+      } else {
+        // Another pod's pull of the image is in flight: this pod's PullImage waits behind it on the
+        // serialized puller and finds the image there (no second download).
+        record_pod_event(n, *r.pod, "Pulling", fmt::format("Pulling image \"{}\"", c.image));
+        r.pulls.push_back(PullRecord{i, base::Duration::zero(), cached->available_at - now});
+        done = std::max(done, cached->available_at);
+      }
+      cache.acquire(image, now);
+      r.images.push_back(std::move(image));
       continue;
     }
     record_pod_event(n, *r.pod, "Pulling", fmt::format("Pulling image \"{}\"", c.image));
-    // serializeImagePulls: one pull at a time per node, in request order.
+    // serializeImagePulls: one pull at a time per node, in request order; each pull then takes a
+    // registryPullQPS token, waiting for one when the bucket is empty.
     base::SimTime start = std::max(now, pool_.puller_free_at[n]);
-    base::SimTime end = start + config_.image_pull_latency.sample(pool_.rng[n]);
+    start = start + pool_.pull_limiter[n].reserve(start);
+    std::int64_t size = image_size(image);
+    base::SimTime end =
+        start + rt.image_pull_overhead.sample(pool_.rng[n]) + transfer_time(size, config_.image_pull_bandwidth);
     pool_.puller_free_at[n] = end;
-    cached.insert(it, std::move(image));
+    cache.add({image}, size, end);
+    cache.acquire(image, now);
+    r.images.push_back(std::move(image));
     ++image_pulls_;
     r.pulls.push_back(PullRecord{i, end - start, end - now});
     done = std::max(done, end);
   }
   return done - now;
+}
+
+// --- container runtime and images -------------------------------------------------------------------
+
+std::int64_t NodeAgent::image_size(const std::string& name) const {
+  if (auto it = config_.image_sizes.find(name); it != config_.image_sizes.end()) {
+    return it->second;
+  }
+  if (auto it = template_image_sizes_.find(name); it != template_image_sizes_.end()) {
+    return it->second;
+  }
+  return kDefaultImageSizeBytes;
+}
+
+void NodeAgent::release_images(std::uint32_t row) {
+  PodRow& r = rows_[row];
+  for (const std::string& image : r.images) {
+    pool_.image_cache[r.node].release(image, sim_.now());
+  }
+  r.images.clear();
+}
+
+void NodeAgent::record_node_warning(NodeIndex node, std::string_view reason, std::string message) {
+  if (!pool_.connected(node)) {
+    return;
+  }
+  const std::string& name = pool_.name(node);
+  recorder_.record(api::ObjectReference{"Node", "", name, name, "v1"}, api::kEventTypeWarning, reason,
+                   std::move(message), name);
+}
+
+void NodeAgent::handle_image_gc(NodeIndex node) {
+  if (pool_.removed[node] != 0) {
+    return;  // the machine is gone, and its GC loop with it
+  }
+  sim_.schedule_after(config_.image_gc_period, sim::EventKind::KubeletImageGc, node, 0);
+  if (pool_.running[node] == 0) {
+    return;  // a dead kubelet collects nothing; the loop resumes with it
+  }
+  ImageGcPolicy policy{config_.image_gc_high_threshold_percent, config_.image_gc_low_threshold_percent,
+                       config_.image_minimum_gc_age};
+  ImageGcResult gc = pool_.image_cache[node].collect_garbage(pool_.image_fs_capacity[node], policy, sim_.now());
+  images_collected_ += gc.removed.size();
+  if (!gc.failed()) {
+    pool_.image_gc_failed[node] = 0;
+    return;
+  }
+  // realImageGCManager.GarbageCollect's error, as an event; StartGarbageCollection records
+  // ImageGCFailed only for the second and later failures in a row.
+  std::string message = fmt::format("Failed to garbage collect required amount of images. Attempted to free {} "
+                                    "bytes, but only found {} bytes eligible to free.",
+                                    gc.bytes_to_free, gc.bytes_freed);
+  record_node_warning(node, "FreeDiskSpaceFailed", message);
+  if (pool_.image_gc_failed[node] != 0) {
+    record_node_warning(node, "ImageGCFailed", std::move(message));
+  }
+  pool_.image_gc_failed[node] = 1;
 }
 
 void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
@@ -533,12 +647,13 @@ void NodeAgent::handle_pod_step(NodeIndex node, std::uint32_t row) {
     // Init containers run one after another to completion; app containers are then started in spec
     // order without waiting for each other, so the pod is up when the slowest one is.
     base::Duration total = base::Duration::zero();
+    const base::DurationDistribution& start_latency = runtime(node).container_start_latency;
     for (std::size_t i = 0; i < r.pod->spec.init_containers.size(); ++i) {
-      total += config_.container_start_latency.sample(rng);
+      total += start_latency.sample(rng);
     }
     base::Duration slowest = base::Duration::zero();
     for (std::size_t i = 0; i < r.pod->spec.containers.size(); ++i) {
-      slowest = std::max(slowest, config_.container_start_latency.sample(rng));
+      slowest = std::max(slowest, start_latency.sample(rng));
     }
     r.stage = Stage::Starting;
     schedule_step(row, now + total + slowest);
@@ -642,7 +757,7 @@ void NodeAgent::end_run(std::uint32_t row, std::size_t i, std::int32_t code, std
   base::Duration delay = c.backoff.on_death(now);
   c.state = ContainerRun::State::BackingOff;
   // The kubelet retries when the back-off has passed; the new container then takes its start latency.
-  c.restart_at = now + delay + config_.container_start_latency.sample(pool_.rng[r.node]);
+  c.restart_at = now + delay + runtime(r.node).container_start_latency.sample(pool_.rng[r.node]);
   const api::Pod& pod = *r.pod;
   recorder_.record(client::reference_to(pod), api::kEventTypeWarning, "BackOff",
                    fmt::format("Back-off restarting failed container {} in pod {}_{}({})", pod.spec.containers[i].name,
@@ -958,8 +1073,11 @@ void NodeAgent::sync_node_status(NodeIndex node) {
   const api::Node& current = ref.get<api::Node>();
   const api::Node& reg = pool_.registration[node];
   base::SimTime now = sim_.now();
-  bool changed =
-      !(current.status.capacity == reg.status.capacity) || !(current.status.allocatable == reg.status.allocatable);
+  // setters.Images: the images on disk are part of the status; a changed list is a change.
+  std::vector<api::ContainerImage> images = pool_.image_cache[node].status_images(config_.node_status_max_images, now);
+  bool changed = !(current.status.capacity == reg.status.capacity) ||
+                 !(current.status.allocatable == reg.status.allocatable) || current.status.images != images ||
+                 !(current.status.node_info == reg.status.node_info);
   for (const KubeletCondition& want : wanted) {
     changed = changed || reports_differently(current.status.condition(want.type), want);
   }
@@ -971,6 +1089,8 @@ void NodeAgent::sync_node_status(NodeIndex node) {
   next.status = current.status;
   next.status.capacity = reg.status.capacity;
   next.status.allocatable = reg.status.allocatable;
+  next.status.images = std::move(images);
+  next.status.node_info = reg.status.node_info;
   for (const KubeletCondition& want : wanted) {
     auto it = std::find_if(next.status.conditions.begin(), next.status.conditions.end(),
                            [&](const api::NodeCondition& c) { return c.type == want.type; });

@@ -1,22 +1,19 @@
 #include "kubesim/node/node_pool.hpp"
 
-#include <algorithm>
-
 namespace kubesim::node {
 
 NodeIndex NodePool::add(api::Node node, base::Rng r) {
   auto idx = static_cast<NodeIndex>(registration.size());
-  std::vector<std::string> cached;
-  for (const api::ContainerImage& img : node.status.images) {
-    cached.insert(cached.end(), img.names.begin(), img.names.end());
-  }
-  std::sort(cached.begin(), cached.end());
   registration.push_back(std::move(node));
   admitted_milli_cpu.push_back(0);
   admitted_memory.push_back(0);
   admitted_pods.push_back(0);
-  images.push_back(std::move(cached));
+  image_cache.emplace_back();
   puller_free_at.push_back(base::SimTime::zero());
+  runtime.push_back(ContainerRuntimeKind::Containerd);
+  pull_limiter.emplace_back(0.0, 0);
+  image_fs_capacity.push_back(0);
+  image_gc_failed.push_back(0);
   rng.push_back(r);
   next_pod_ip.push_back(2);
   memory_pressure.push_back(0);
@@ -40,8 +37,12 @@ void NodePool::reserve(std::size_t n) {
   admitted_milli_cpu.reserve(n);
   admitted_memory.reserve(n);
   admitted_pods.reserve(n);
-  images.reserve(n);
+  image_cache.reserve(n);
   puller_free_at.reserve(n);
+  runtime.reserve(n);
+  pull_limiter.reserve(n);
+  image_fs_capacity.reserve(n);
+  image_gc_failed.reserve(n);
   rng.reserve(n);
   next_pod_ip.reserve(n);
   memory_pressure.reserve(n);

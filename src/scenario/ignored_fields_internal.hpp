@@ -65,8 +65,12 @@ inline constexpr auto kNodeSpec = std::to_array<std::string_view>({"podCIDRs", "
 
 /// core/v1 NodeStatus.
 inline constexpr auto kNodeStatus =
-    std::to_array<std::string_view>({"addresses", "nodeInfo", "daemonEndpoints", "volumesAttached", "volumesInUse",
-                                     "phase", "config", "runtimeHandlers", "features"});
+    std::to_array<std::string_view>({"addresses", "daemonEndpoints", "volumesAttached", "volumesInUse", "phase",
+                                     "config", "runtimeHandlers", "features"});
+
+/// core/v1 NodeSystemInfo: machine identities and the deprecated kube-proxy version.
+inline constexpr auto kNodeSystemInfo =
+    std::to_array<std::string_view>({"machineID", "systemUUID", "bootID", "kubeProxyVersion"});
 
 /// core/v1 NodeCondition: wall-clock timestamps; conditions start at simulated time 0.
 inline constexpr auto kNodeCondition = std::to_array<std::string_view>({"lastHeartbeatTime", "lastTransitionTime"});

@@ -599,6 +599,17 @@ void read_node_body(Ctx& c, MapReader& m, api::Node& out) {
         im.finish();
       }
     }
+    if (std::optional<Value> info = sm.get("nodeInfo")) {
+      MapReader nm(c.r, *info, c.owner);
+      nm.read("kubeletVersion", out.status.node_info.kubelet_version);
+      nm.read("containerRuntimeVersion", out.status.node_info.container_runtime_version);
+      nm.read("operatingSystem", out.status.node_info.operating_system);
+      nm.read("architecture", out.status.node_info.architecture);
+      nm.read("osImage", out.status.node_info.os_image);
+      nm.read("kernelVersion", out.status.node_info.kernel_version);
+      nm.ignore(ignored::kNodeSystemInfo);
+      nm.finish();
+    }
     sm.ignore(ignored::kNodeStatus);
     sm.finish();
   }

@@ -1,6 +1,7 @@
 #include "controller_manager_reader_internal.hpp"
 #include "distribution_reader_internal.hpp"
 #include "manifest_reader_internal.hpp"
+#include "runtime_reader_internal.hpp"
 #include "scenario_reader_internal.hpp"
 #include "scheduler_config_reader_internal.hpp"
 #include "timeline_reader_internal.hpp"
@@ -31,6 +32,15 @@ constexpr std::array<VerbKey, 6> kLatencyVerbs = {{{"get", Verb::Get},
 constexpr auto kIgnoredScenarioMetadata = std::to_array<std::string_view>({"labels", "annotations"});
 
 void read_distribution_field(MapReader& m, std::string_view key, base::DurationDistribution& out) {
+  if (std::optional<Value> v = m.get(key)) {
+    if (auto d = read_distribution(m.reader(), *v)) {
+      out = *d;
+    }
+  }
+}
+
+/// A distribution that overrides a default only when given (the kubelet latencies over the runtime profile's).
+void read_distribution_field(MapReader& m, std::string_view key, std::optional<base::DurationDistribution>& out) {
   if (std::optional<Value> v = m.get(key)) {
     if (auto d = read_distribution(m.reader(), *v)) {
       out = *d;
@@ -163,6 +173,7 @@ void read_node_pool(Reader& r, const Value& v, const std::vector<NodePoolSpec>& 
       out.zones.push_back(std::move(*zone));
     }
   }
+  read_pool_container_runtime(m, out.container_runtime);
   if (std::optional<Value> tmpl = m.require("template")) {
     if (auto node = read_node_template(r, *tmpl, out.name)) {
       out.template_ = std::move(*node);
@@ -205,7 +216,11 @@ void read_cluster(Reader& r, const Value& v, ClusterSpec& out) {
       hm.finish();
     }
     read_duration_field(km, "evictionPressureTransitionPeriod", out.kubelet.eviction_pressure_transition_period, false);
+    read_kubelet_runtime_fields(km, out.kubelet);
     km.finish();
+  }
+  if (std::optional<Value> images = m.get("images")) {
+    read_image_sizes(r, *images, out.kubelet);
   }
   if (std::optional<Value> proxy = m.get("kubeProxy")) {
     MapReader pm(r, *proxy, proxy->path);

@@ -7,6 +7,30 @@
 namespace kubesim::scheduler {
 namespace {
 
+// nodeSchedulingPropertiesChange (pkg/scheduler/eventhandlers.go): the node changes that may make an
+// unschedulable pod schedulable. Conditions compare by type and status only (heartbeats, reasons and
+// messages change all the time); status.images is not among them.
+bool scheduling_properties_changed(const api::Node& old_node, const api::Node& new_node) {
+  if (old_node.spec.unschedulable && !new_node.spec.unschedulable) {
+    return true;
+  }
+  if (!(old_node.status.allocatable == new_node.status.allocatable) ||
+      old_node.metadata.labels != new_node.metadata.labels || old_node.spec.taints != new_node.spec.taints ||
+      old_node.metadata.annotations != new_node.metadata.annotations) {
+    return true;
+  }
+  auto statuses = [](const api::Node& n) {
+    std::vector<std::pair<std::string_view, api::ConditionStatus>> out;
+    out.reserve(n.status.conditions.size());
+    for (const api::NodeCondition& c : n.status.conditions) {
+      out.emplace_back(c.type, c.status);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  return statuses(old_node) != statuses(new_node);
+}
+
 constexpr std::int32_t kMinFeasibleNodesToFind = 100;
 constexpr std::int32_t kMinFeasibleNodesPercentageToFind = 5;
 constexpr base::Duration kBackoffFlushPeriod = base::Duration::from_seconds(1);
@@ -236,7 +260,11 @@ void Scheduler::on_node_event(const client::WatchEvent& ev) {
     snapshot_.remove_node(name);
     return;
   }
-  bool is_new = snapshot_.find(name) == nullptr;
+  NodeInfo* existing = snapshot_.find(name);
+  bool is_new = existing == nullptr;
+  // NodeUpdate moves pods only when the node became more schedulable (upstream's updateNodeInCache);
+  // a status PATCH that changed only heartbeats or status.images leaves the unschedulable pods waiting.
+  bool moves = is_new || existing->node == nullptr || scheduling_properties_changed(*existing->node, *node);
   NodeInfo& info = snapshot_.upsert_node(node);
   if (is_new) {
     auto pending = pending_node_pods_.find(name);
@@ -246,6 +274,9 @@ void Scheduler::on_node_event(const client::WatchEvent& ev) {
       }
       pending_node_pods_.erase(pending);
     }
+  }
+  if (!moves) {
+    return;
   }
   // NodeAdd / NodeUpdate: new room may help unschedulable pods.
   queue_->move_all_to_active_or_backoff(sim_.now());

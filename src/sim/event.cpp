@@ -48,6 +48,8 @@ std::string_view event_kind_name(EventKind k) {
     return "TrafficTick";
   case EventKind::KubeletHousekeeping:
     return "KubeletHousekeeping";
+  case EventKind::KubeletImageGc:
+    return "KubeletImageGc";
   }
   return "Unknown";
 }

@@ -41,12 +41,25 @@ struct ContainerImage {
   bool operator==(const ContainerImage&) const = default;
 };
 
+/// status.nodeInfo (NodeSystemInfo), the fields kubesim models. The kubelet reports its own version
+/// and its container runtime's; the others come from the Node template.
+struct NodeSystemInfo {
+  std::string kubelet_version;            // "v1.30.4"
+  std::string container_runtime_version;  // "containerd://1.7.22"
+  std::string operating_system;           // "linux"
+  std::string architecture;               // "amd64"
+  std::string os_image;
+  std::string kernel_version;
+  bool operator==(const NodeSystemInfo&) const = default;
+};
+
 struct NodeStatus {
   ResourceList capacity;
   /// Defaulted to capacity when a manifest gives none.
   ResourceList allocatable;
   std::vector<NodeCondition> conditions;
   std::vector<ContainerImage> images;
+  NodeSystemInfo node_info;
   bool operator==(const NodeStatus&) const = default;
 
   [[nodiscard]] const NodeCondition* condition(std::string_view type) const;

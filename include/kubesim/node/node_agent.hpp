@@ -60,16 +60,26 @@
 ///
 /// Faults (the scenario timeline's node actions): crash / recover / partition / remove below.
 ///
+/// Container runtimes and images (docs/kubelet.md): each node runs one ContainerRuntime profile
+/// (container_runtime.hpp) whose latencies drive the sandbox, pull and start stages, and reports it in
+/// status.nodeInfo. Its ImageCache (image_cache.hpp) holds the images on disk: a pull takes the
+/// profile's overhead plus size / imagePullBandwidth, starts only when the node's puller is free and
+/// its registryPullQPS bucket has a token, and is done once per node and image. Nodes with an image
+/// filesystem capacity run upstream's image GC every 5 minutes (one EventKind::KubeletImageGc per
+/// node); the node status reports the cached images (status.images, largest first, at most 50).
+///
 /// Agent state is data: one row per pod in a slab, events carry (NodeIndex, row).
 
 #include "kubesim/api/usage_profile.hpp"
 #include "kubesim/client/client.hpp"
 #include "kubesim/client/event_recorder.hpp"
+#include "kubesim/node/container_runtime.hpp"
 #include "kubesim/node/kubelet_config.hpp"
 #include "kubesim/node/node_pool.hpp"
 #include "kubesim/node/restart_backoff.hpp"
 #include "kubesim/sim/simulation.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -88,8 +98,9 @@ class NodeAgent {
   NodeAgent(const NodeAgent&) = delete;
   NodeAgent& operator=(const NodeAgent&) = delete;
 
-  /// Adds a node whose kubelet will register `node` when started.
-  NodeIndex add_node(api::Node node);
+  /// Adds a node whose kubelet will register `node` when started, with container runtime `runtime`
+  /// (default: the KubeletConfig's). Its images (status.images) are on its disk from now on.
+  NodeIndex add_node(api::Node node, std::optional<ContainerRuntimeKind> runtime = std::nullopt);
   /// Starts every kubelet added so far: registers its Node, creates its Lease, starts its pod watch and
   /// its heartbeats.
   void start();
@@ -126,6 +137,8 @@ class NodeAgent {
   void handle_heartbeat(NodeIndex node);
   /// EventKind::KubeletHousekeeping: one pass of the eviction manager on `node`.
   void handle_housekeeping(NodeIndex node);
+  /// EventKind::KubeletImageGc: the node's periodic image garbage collection check.
+  void handle_image_gc(NodeIndex node);
 
   /// True when the pod `namespace_/name` with `uid` runs on its node and its application answers
   /// requests right now (what a request routed to it by kube-proxy finds). False for pods this kubelet
@@ -134,6 +147,12 @@ class NodeAgent {
 
   [[nodiscard]] const NodePool& pool() const { return pool_; }
   [[nodiscard]] const KubeletConfig& config() const { return config_; }
+  /// The container runtime of `node`, with the KubeletConfig's explicit latencies applied.
+  [[nodiscard]] const ContainerRuntime& runtime(NodeIndex node) const {
+    return runtimes_[static_cast<std::size_t>(pool_.runtime[node])];
+  }
+  /// Images deleted by image garbage collection so far, over all nodes.
+  [[nodiscard]] std::uint64_t images_collected() const { return images_collected_; }
   /// Image pulls performed so far (one per node and image, unless evicted).
   [[nodiscard]] std::uint64_t image_pulls() const { return image_pulls_; }
   /// Lease renewals (updates) and node status PATCHes sent so far, over all nodes.
@@ -211,6 +230,9 @@ class NodeAgent {
     std::vector<PullRecord> pulls;
     /// One per app container once Running.
     std::vector<ContainerRun> runs;
+    /// Normalized names of the images the pod uses on its node's ImageCache (one per container with
+    /// an image), acquired at the pull stage and released with the pod's resources.
+    std::vector<std::string> images;
   };
   /// A write a partitioned kubelet could not send: a pod status, or a grace-0 deletion confirmation.
   struct HeldWrite {
@@ -251,6 +273,11 @@ class NodeAgent {
   void ensure_housekeeping(NodeIndex node);
   void confirm_deletion(NodeIndex node, const api::Pod& pod);
   [[nodiscard]] base::Duration pull_images(std::uint32_t row);
+  /// The size of image `name` (normalized): spec.cluster.images, else a Node template's, else the default.
+  [[nodiscard]] std::int64_t image_size(const std::string& name) const;
+  /// The pod stops using its images (their lastUsed becomes now).
+  void release_images(std::uint32_t row);
+  void record_node_warning(NodeIndex node, std::string_view reason, std::string message);
 
   void start_watch(NodeIndex node);
   void schedule_heartbeat(NodeIndex node);
@@ -303,7 +330,12 @@ class NodeAgent {
   std::uint64_t container_restarts_ = 0;
   std::uint64_t oom_kills_ = 0;
   std::uint64_t evictions_ = 0;
+  /// The runtimes, indexed by ContainerRuntimeKind, resolved against config_.
+  std::array<ContainerRuntime, kContainerRuntimeCount> runtimes_;
+  /// Image sizes from the Node templates' status.images (first given wins), by normalized name.
+  std::map<std::string, std::int64_t, std::less<>> template_image_sizes_;
   std::uint64_t image_pulls_ = 0;
+  std::uint64_t images_collected_ = 0;
   std::uint64_t lease_renewals_ = 0;
   std::uint64_t status_reports_ = 0;
   std::size_t started_nodes_ = 0;

@@ -7,6 +7,9 @@
 #include "kubesim/api/node.hpp"
 #include "kubesim/base/rng.hpp"
 #include "kubesim/base/time.hpp"
+#include "kubesim/base/token_bucket.hpp"
+#include "kubesim/node/container_runtime.hpp"
+#include "kubesim/node/image_cache.hpp"
 #include "kubesim/sim/event.hpp"
 
 #include <cstdint>
@@ -27,9 +30,17 @@ struct NodePool {
   std::vector<std::int64_t> admitted_milli_cpu;
   std::vector<std::int64_t> admitted_memory;
   std::vector<std::int32_t> admitted_pods;
-  /// Images present on the node (sorted), and when the node's serialized image puller is next free.
-  std::vector<std::vector<std::string>> images;
+  /// Images on the node's image filesystem, and when the node's serialized image puller is next free.
+  std::vector<ImageCache> image_cache;
   std::vector<base::SimTime> puller_free_at;
+  /// The node's container runtime (an index into NodeAgent's resolved runtimes) and its
+  /// registryPullQPS / registryBurst limiter on starting pulls.
+  std::vector<ContainerRuntimeKind> runtime;
+  std::vector<base::TokenBucket> pull_limiter;
+  /// Bytes of the image filesystem (0: unknown, image GC never runs), and whether the last image GC
+  /// pass failed (upstream's prevImageGCFailed: a second failure in a row records ImageGCFailed).
+  std::vector<std::int64_t> image_fs_capacity;
+  std::vector<std::uint8_t> image_gc_failed;
   /// Per-node random stream (latency draws), derived from the node index so that adding a node does not
   /// shift any other node's draws.
   std::vector<base::Rng> rng;

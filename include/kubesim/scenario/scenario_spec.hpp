@@ -45,11 +45,14 @@ struct NodePoolSpec {
   std::string name;
   std::int32_t count = 0;
   std::vector<std::string> zones;
+  /// `containerRuntime`: the pool's runtime; unset = spec.cluster.kubelet.containerRuntime.
+  std::optional<node::ContainerRuntimeKind> container_runtime;
   api::Node template_;
 };
 
 struct ClusterSpec {
   std::vector<NodePoolSpec> node_pools;
+  /// `cluster.kubelet`; `cluster.images` (image sizes) is read into kubelet.image_sizes.
   node::KubeletConfig kubelet;
   /// `cluster.kubeProxy`.
   node::KubeProxyConfig kube_proxy;

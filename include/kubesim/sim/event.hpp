@@ -62,6 +62,9 @@ enum class EventKind : std::uint16_t {
   TrafficTick,
   // Kubelet: the eviction manager's next pass on a node (target: node index).
   KubeletHousekeeping,
+  // Kubelet: the periodic image garbage collection check (target: node index). Last so that adding
+  // it left the fingerprints of runs without image GC unchanged.
+  KubeletImageGc,
 };
 
 /// Name of the kind for traces and debugging.

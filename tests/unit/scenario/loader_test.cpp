@@ -181,10 +181,10 @@ TEST_CASE("a full scenario is read into ScenarioSpec", "[scenario]") {
   CHECK(sched.percentage_of_nodes_to_score == 30);
   CHECK(sched.cycle_cost == Duration::from_micros(100));
 
-  CHECK(s.cluster.kubelet.sandbox_latency.mean() == Duration::from_millis(100));
-  CHECK(s.cluster.kubelet.image_pull_latency.kind() == DurationDistribution::Kind::Exponential);
-  CHECK(s.cluster.kubelet.image_pull_latency.mean() == Duration::from_seconds(3));
-  CHECK(s.cluster.kubelet.container_start_latency.mean() == Duration::from_millis(250));
+  CHECK(s.cluster.kubelet.sandbox_latency->mean() == Duration::from_millis(100));
+  CHECK(s.cluster.kubelet.image_pull_latency->kind() == DurationDistribution::Kind::Exponential);
+  CHECK(s.cluster.kubelet.image_pull_latency->mean() == Duration::from_seconds(3));
+  CHECK(s.cluster.kubelet.container_start_latency->mean() == Duration::from_millis(250));
 
   REQUIRE(s.cluster.node_pools.size() == 2);
   const scenario::NodePoolSpec& workers = s.cluster.node_pools[0];
