@@ -97,6 +97,7 @@ void read_kubelet_runtime_fields(MapReader& km, node::KubeletConfig& out) {
                         out.image_gc_low_threshold_percent, out.image_gc_high_threshold_percent),
             "image GC starts above the high threshold and frees space down to the low one");
   }
+  km.read("nodeStatusMaxImages", out.node_status_max_images, -1);
   if (std::optional<Value> age = km.get("imageMinimumGCAge")) {
     if (auto d = read_nonnegative_duration(r, *age, false)) {
       out.image_minimum_gc_age = *d;

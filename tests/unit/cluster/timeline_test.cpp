@@ -774,3 +774,53 @@ TEST_CASE("allocatable is capacity minus the hard eviction threshold for memory"
   CHECK(node.status.allocatable.value_or_zero(api::kResourceMemory) == 4LL * 1024 * 1024 * 1024 - 100LL * 1024 * 1024);
   CHECK(node.status.allocatable.value_or_zero(api::kResourceCpu) == 8000);
 }
+
+namespace {
+
+// Two empty nodes; pod `a` is bound to n-0 and pulls big:1 there (of `size`); at 1 m a second pod with
+// the same image arrives for the scheduler.
+std::string image_locality_scenario(std::string_view size) {
+  return kHeader + fmt::format(R"(  duration: 2m
+  cluster:
+    images: {{big:1: {}}}
+    nodePools:
+    - name: n
+      count: 2
+      template: {{status: {{capacity: {{cpu: "2", memory: 4Gi, pods: 110}}}}}}
+  objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {{name: a}}
+    spec:
+      nodeName: n-0
+      containers: [{{name: c, image: "big:1", resources: {{requests: {{cpu: 500m, memory: 1Gi}}}}}}]
+  timeline:
+  - at: 1m
+    create:
+      apiVersion: v1
+      kind: Pod
+      metadata: {{name: b}}
+      spec:
+        containers: [{{name: c, image: "big:1", resources: {{requests: {{cpu: 100m, memory: 128Mi}}}}}}]
+)",
+                               size);
+}
+
+}  // namespace
+
+TEST_CASE("ImageLocality sees the images a node reports after pulling them", "[cluster][images]") {
+  // 800 MiB on one of two nodes: ImageLocality gives n-0 (800 Mi × 1/2 − 23 Mi) / (1000 Mi − 23 Mi) × 100
+  // = 38 points, more than LeastAllocated and BalancedAllocation give the empty n-1.
+  auto big = run(image_locality_scenario("800Mi"));
+  const auto& n0 = big->api().store().get(api::Kind::Node, "", "n-0").get<api::Node>();
+  REQUIRE(n0.status.images.size() == 1);
+  CHECK(n0.status.images[0].names == std::vector<std::string>{"big:1"});
+  CHECK(n0.status.images[0].size_bytes == 800LL << 20);
+  CHECK(big->api().store().get(api::Kind::Node, "", "n-1").get<api::Node>().status.images.empty());
+  CHECK(big->api().store().get(api::Kind::Pod, "default", "b").get<api::Pod>().spec.node_name == "n-0");
+  CHECK(big->summary().image_pulls == 1);
+  // 50 MiB scores (25 Mi − 23 Mi) / 977 Mi × 100 = 0: the emptier node wins and pulls it too.
+  auto small = run(image_locality_scenario("50Mi"));
+  CHECK(small->api().store().get(api::Kind::Pod, "default", "b").get<api::Pod>().spec.node_name == "n-1");
+  CHECK(small->summary().image_pulls == 2);
+}

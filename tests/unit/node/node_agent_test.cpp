@@ -1,7 +1,6 @@
+#include "kubelet_harness.hpp"
 #include "support/catch.hpp"
 #include "support/printers.hpp"
-
-#include "kubesim/node/node_agent.hpp"
 
 #include <fmt/format.h>
 
@@ -15,95 +14,8 @@ using node::NodeIndex;
 
 namespace {
 
-// Constant latencies so that every milestone lands on a known time.
-node::KubeletConfig fixed_config() {
-  node::KubeletConfig cfg;
-  cfg.sandbox_latency = base::DurationDistribution::constant(100_ms);
-  cfg.image_pull_latency = base::DurationDistribution::constant(2_s);
-  cfg.container_start_latency = base::DurationDistribution::constant(300_ms);
-  return cfg;
-}
-
-struct Harness {
-  sim::Simulation sim{3};
-  apiserver::ApiServer api{sim, {}};
-  NodeAgent nodes{sim, api, fixed_config()};
-  apiserver::ClientId client = api.register_client("test");
-  std::vector<std::pair<base::SimTime, std::string>> log;  // "<pod> <phase>" on every change
-  std::vector<base::SimTime> lease_writes;                 // when the Lease was created or renewed
-  std::vector<base::SimTime> status_reports;               // when the kubelet PATCHed the node status
-
-  Harness() {
-    api::Node n;
-    n.metadata.name = "node-0";
-    n.status.capacity.set("cpu", 2000);
-    n.status.capacity.set("memory", 4LL << 30);
-    n.status.capacity.set("pods", 110);
-    n.status.allocatable = n.status.capacity;
-    nodes.add_node(n);
-    api.on_change.connect([this](base::SimTime t, apiserver::Verb verb, apiserver::ClientId, const store::Change& c) {
-      if (c.object.kind == api::Kind::Pod && c.type != store::ChangeType::Deleted) {
-        auto p = c.object.as<api::Pod>();
-        log.emplace_back(t, p->metadata.name + " " + std::string(api::pod_phase_name(p->status.phase)));
-      }
-      if (c.object.kind == api::Kind::Lease && c.type != store::ChangeType::Deleted) {
-        lease_writes.push_back(t);
-      }
-      if (c.object.kind == api::Kind::Node && verb == apiserver::Verb::UpdateStatus) {
-        status_reports.push_back(t);
-      }
-    });
-    nodes.start();
-  }
-  void dispatch(const sim::Event& e) {
-    switch (e.kind) {
-    case sim::EventKind::ApiRequest:
-      api.handle_request(e.arg);
-      break;
-    case sim::EventKind::KubeletWatch:
-      nodes.handle_watch(e.target, e.arg);
-      break;
-    case sim::EventKind::KubeletPodStep:
-      nodes.handle_pod_step(e.target, e.arg);
-      break;
-    case sim::EventKind::KubeletReply:
-      (void)api.take_reply(e.arg);
-      break;
-    case sim::EventKind::KubeletHeartbeat:
-      nodes.handle_heartbeat(e.target);
-      break;
-    default:
-      FAIL("unexpected event");
-    }
-  }
-  // Heartbeats never stop: run for a window (10 minutes by default) from now.
-  void run(base::Duration window = 10_min) { sim.run_until(sim.now() + window, *this); }
-  // Creates a pod already bound to node-0 (as if scheduled).
-  void bound_pod(std::string name, std::string image, std::int64_t cpu, std::string duration = "") {
-    api::Pod p;
-    p.metadata.name = std::move(name);
-    if (!duration.empty()) {
-      p.metadata.annotations.set("kubesim.io/duration", duration);
-    }
-    api::Container c;
-    c.name = "c";
-    c.image = std::move(image);
-    c.resources.requests.set("cpu", cpu);
-    p.spec.containers.push_back(c);
-    p.spec.node_name = "node-0";
-    api.create(client, p);
-  }
-  std::optional<base::SimTime> when(const std::string& entry) {
-    for (const auto& [t, e] : log) {
-      if (e == entry) {
-        return t;
-      }
-    }
-    return std::nullopt;
-  }
-};
-
-base::SimTime at(base::Duration d) { return base::SimTime::zero() + d; }
+using Harness = test::KubeletHarness;
+using test::at;
 
 }  // namespace
 
@@ -188,23 +100,6 @@ std::shared_ptr<const api::Lease> lease(Harness& h) {
   return h.api.store().get<api::Lease>(std::string(api::kNodeLeaseNamespace), "node-0");
 }
 
-// "reason: message" of every Event about `name`, in creation order of the Event objects.
-std::vector<std::string> events_about(Harness& h, std::string_view name) {
-  std::vector<std::pair<base::SimTime, std::string>> found;
-  for (const store::ObjectRef& ref : h.api.store().list(api::Kind::Event)) {
-    const auto& ev = ref.get<api::Event>();
-    if (ev.involved_object.name == name) {
-      found.emplace_back(ev.first_timestamp, ev.reason + ": " + ev.message);
-    }
-  }
-  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (auto& [t, e] : found) {
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 std::size_t count_at_or_after(const std::vector<base::SimTime>& times, base::SimTime from) {
   return static_cast<std::size_t>(
       std::count_if(times.begin(), times.end(), [&](base::SimTime t) { return t >= from; }));
@@ -267,7 +162,7 @@ TEST_CASE("a changed node status is reported at the next 10 s computation, with 
   auto back = h.api.store().get<api::Node>("", "node-0");
   CHECK(back->is_ready());
   CHECK(back->status.condition("Ready")->last_transition_time == h.status_reports[1] - 3_ms);
-  auto events = events_about(h, "node-0");
+  auto events = h.events_about("node-0");
   CHECK(std::count(events.begin(), events.end(), "NodeReady: Node node-0 status is now: NodeReady") == 1);
   // The one NodeReady Event was counted up, not duplicated.
   std::int32_t ready_count = 0;
@@ -293,20 +188,20 @@ TEST_CASE("registration and pod start-up record upstream's kubelet events", "[no
   h.run(10_s);
   h.api.remove(h.client, api::Kind::Pod, "default", "web-1");
   h.run(10_s);
-  CHECK(events_about(h, "node-0") == std::vector<std::string>{
-                                         "Starting: Starting kubelet.",
-                                         "NodeHasSufficientMemory: Node node-0 status is now: NodeHasSufficientMemory",
-                                         "NodeHasNoDiskPressure: Node node-0 status is now: NodeHasNoDiskPressure",
-                                         "NodeHasSufficientPID: Node node-0 status is now: NodeHasSufficientPID",
-                                         "NodeReady: Node node-0 status is now: NodeReady",
-                                     });
-  CHECK(events_about(h, "web-1") == std::vector<std::string>{
-                                        "Pulling: Pulling image \"nginx:1.25\"",
-                                        "Pulled: Successfully pulled image \"nginx:1.25\" in 2s (2s including waiting)",
-                                        "Created: Created container web",
-                                        "Started: Started container web",
-                                        "Killing: Stopping container web",
+  CHECK(h.events_about("node-0") == std::vector<std::string>{
+                                        "Starting: Starting kubelet.",
+                                        "NodeHasSufficientMemory: Node node-0 status is now: NodeHasSufficientMemory",
+                                        "NodeHasNoDiskPressure: Node node-0 status is now: NodeHasNoDiskPressure",
+                                        "NodeHasSufficientPID: Node node-0 status is now: NodeHasSufficientPID",
+                                        "NodeReady: Node node-0 status is now: NodeReady",
                                     });
+  CHECK(h.events_about("web-1") == std::vector<std::string>{
+                                       "Pulling: Pulling image \"nginx:1.25\"",
+                                       "Pulled: Successfully pulled image \"nginx:1.25\" in 2s (2s including waiting)",
+                                       "Created: Created container web",
+                                       "Started: Started container web",
+                                       "Killing: Stopping container web",
+                                   });
 }
 
 TEST_CASE("seeded phases spread the heartbeats of many nodes", "[node][kubelet]") {
@@ -362,7 +257,7 @@ TEST_CASE("a crashed kubelet goes silent and its pods stop; recovery restarts th
   CHECK(h.api.store().get<api::Pod>("default", "a") == nullptr);  // confirmed after re-listing
   CHECK(h.api.store().get<api::Pod>("default", "b")->status.phase == api::PodPhase::Running);
   CHECK(h.nodes.pool().admitted_pods[0] == 1);
-  auto events = events_about(h, "node-0");
+  auto events = h.events_about("node-0");
   CHECK(std::count(events.begin(), events.end(), "Starting: Starting kubelet.") == 1);  // counted up: 2
   CHECK(h.nodes.image_pulls() == 1);                                                    // images survive a reboot
 }

@@ -263,6 +263,70 @@ TEST_CASE("defaults apply when the spec leaves fields out", "[scenario]") {
   CHECK(scenario_ok(kHeader).name == "t");
 }
 
+TEST_CASE("container runtime, image sizes and image GC settings are read", "[scenario][images]") {
+  ScenarioSpec s = scenario_ok(kHeader + R"(spec:
+  cluster:
+    kubelet:
+      containerRuntime: cri-o
+      imagePullBandwidth: 50Mi
+      registryPullQPS: 2.5
+      registryBurst: 4
+      imageFsCapacity: 20Gi
+      imageGCHighThresholdPercent: 90
+      imageGCLowThresholdPercent: 70
+      imageMinimumGCAge: 5m
+      nodeStatusMaxImages: -1
+    images:
+      nginx:1.25: 70Mi
+      redis: 45Mi
+      registry.k8s.io/pause:3.9: "300Ki"
+    nodePools:
+      - name: a
+        count: 1
+        containerRuntime: docker
+        template:
+          status:
+            capacity: {cpu: 2, memory: 4Gi}
+            nodeInfo: {osImage: Ubuntu 22.04.4 LTS, kernelVersion: 6.5.0, architecture: arm64, machineID: m1}
+      - name: b
+        count: 1
+        template: {status: {capacity: {cpu: 2, memory: 4Gi}}}
+)");
+  const node::KubeletConfig& k = s.cluster.kubelet;
+  CHECK(k.container_runtime == node::ContainerRuntimeKind::CriO);
+  CHECK(k.image_pull_bandwidth == 50LL << 20);
+  CHECK(k.registry_pull_qps == 2.5);
+  CHECK(k.registry_burst == 4);
+  CHECK(k.image_fs_capacity == 20LL << 30);
+  CHECK(k.image_gc_high_threshold_percent == 90);
+  CHECK(k.image_gc_low_threshold_percent == 70);
+  CHECK(k.image_minimum_gc_age == Duration::from_seconds(300));
+  CHECK(k.node_status_max_images == -1);
+  // Image names are normalized as the kubelet does: "redis" is redis:latest.
+  CHECK(k.image_sizes == std::map<std::string, std::int64_t, std::less<>>{{"nginx:1.25", 70LL << 20},
+                                                                          {"redis:latest", 45LL << 20},
+                                                                          {"registry.k8s.io/pause:3.9", 300LL << 10}});
+  REQUIRE(s.cluster.node_pools.size() == 2);
+  CHECK(s.cluster.node_pools[0].container_runtime == node::ContainerRuntimeKind::Docker);
+  CHECK_FALSE(s.cluster.node_pools[1].container_runtime.has_value());
+  const api::NodeSystemInfo& info = s.cluster.node_pools[0].template_.status.node_info;
+  CHECK(info.os_image == "Ubuntu 22.04.4 LTS");
+  CHECK(info.kernel_version == "6.5.0");
+  CHECK(info.architecture == "arm64");
+
+  // Defaults: containerd, no bandwidth model, upstream's registry limits and GC thresholds.
+  const node::KubeletConfig d = scenario_ok(kHeader).cluster.kubelet;
+  CHECK(d.container_runtime == node::ContainerRuntimeKind::Containerd);
+  CHECK(d.image_pull_bandwidth == 0);
+  CHECK(d.registry_pull_qps == 5);
+  CHECK(d.registry_burst == 10);
+  CHECK(d.image_gc_high_threshold_percent == 85);
+  CHECK(d.image_gc_low_threshold_percent == 80);
+  CHECK(d.image_minimum_gc_age == Duration::from_seconds(120));
+  CHECK(d.node_status_max_images == 50);
+  CHECK_FALSE(d.sandbox_latency.has_value());
+}
+
 TEST_CASE("arrival rates become exact nanosecond intervals", "[scenario]") {
   auto interval_for = [](const std::string& rate_or_interval) {
     ScenarioSpec s = scenario_ok(kHeader + "spec:\n  timeline:\n    - at: 0s\n      arrivals:\n        name: a\n" +
