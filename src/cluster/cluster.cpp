@@ -178,8 +178,8 @@ void Cluster::sample_usage(base::SimTime t, bool inclusive) {
   while (next_sample_ < t || (inclusive && next_sample_ == t)) {
     node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_);
     usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
-                                          u.cpu_used, u.memory_allocatable, u.memory_requested, u.memory_used,
-                                          u.cpu_throttled, u.cpu_starved});
+                                          u.cpu_used, u.cpu_demand, u.cpu_throttled_millicpu, u.memory_allocatable,
+                                          u.memory_requested, u.memory_used, u.cpu_throttled, u.cpu_starved});
     next_sample_ = next_sample_ + kUsageSampleInterval;
   }
 }
@@ -685,6 +685,9 @@ metrics::RunSummary Cluster::summary() const {
   s.container_restarts = nodes_.container_restarts();
   s.oom_kills = nodes_.oom_kills();
   s.evictions = nodes_.evictions();
+  metrics::CpuContention cpu = metrics::cpu_contention(usage_, kUsageSampleInterval);
+  s.cpu_throttled_container_seconds = cpu.throttled_container_seconds;
+  s.cpu_starved_container_seconds = cpu.starved_container_seconds;
   s.store_revision = api_.store().current_rv();
   for (const apiserver::RequestCount& r : api_.request_counts()) {
     s.requests.push_back(

@@ -173,6 +173,10 @@ std::string format_summary_text(const RunSummary& s) {
     fmt::format_to(it, "containers:            restarts {}, OOM kills {}, evictions {}\n", s.container_restarts,
                    s.oom_kills, s.evictions);
   }
+  if (s.cpu_throttled_container_seconds + s.cpu_starved_container_seconds > 0) {
+    fmt::format_to(it, "cpu contention:        throttled {} container-s, starved {} container-s (10 s samples)\n",
+                   s.cpu_throttled_container_seconds, s.cpu_starved_container_seconds);
+  }
   std::uint64_t total = 0;
   for (const RequestCountRow& r : s.requests) {
     total += r.count;
@@ -226,6 +230,12 @@ std::string format_summary_json(const RunSummary& s) {
   if (s.container_restarts + s.oom_kills + s.evictions > 0) {
     fmt::format_to(it, "  \"containers\": {{\"restarts\": {}, \"oom_kills\": {}, \"evictions\": {}}},\n",
                    s.container_restarts, s.oom_kills, s.evictions);
+  }
+  if (s.cpu_throttled_container_seconds + s.cpu_starved_container_seconds > 0) {
+    fmt::format_to(it,
+                   "  \"cpu_contention\": {{\"throttled_container_seconds\": {}, \"starved_container_seconds\": "
+                   "{}}},\n",
+                   s.cpu_throttled_container_seconds, s.cpu_starved_container_seconds);
   }
   fmt::format_to(it, "  \"store_revision\": {},\n", s.store_revision);
   fmt::format_to(it, "  \"api_requests\": [");

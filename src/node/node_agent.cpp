@@ -196,7 +196,9 @@ NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t) const {
         const api::ResourceRequirements& res = r.pod->spec.containers[i].resources;
         std::int64_t request = res.requests.value_or_zero(api::kResourceCpu);
         std::int64_t want = c.cpu ? c.cpu->at(t - c.started_at) : request;
+        u.cpu_demand += want;
         if (std::optional<std::int64_t> limit = res.limits.get(api::kResourceCpu); limit && want > *limit) {
+          u.cpu_throttled_millicpu += want - *limit;
           want = *limit;  // CFS quota
           ++u.cpu_throttled;
         }
@@ -212,9 +214,11 @@ NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t) const {
     }
     // Saturated: water-filling by shares. Claims that want less than their fair share get what they
     // want; the rest split what is left in proportion to their shares.
-    std::sort(cpu_claims_.begin(), cpu_claims_.end(), [](const CpuClaim& a, const CpuClaim& b) {
-      return static_cast<double>(a.want) * static_cast<double>(b.shares) <
-             static_cast<double>(b.want) * static_cast<double>(a.shares);
+    // Ascending want / shares, compared exactly (a.want / a.shares < b.want / b.shares); ties keep
+    // admission order.
+    __extension__ using Wide = __int128;
+    std::stable_sort(cpu_claims_.begin(), cpu_claims_.end(), [](const CpuClaim& a, const CpuClaim& b) {
+      return static_cast<Wide>(a.want) * b.shares < static_cast<Wide>(b.want) * a.shares;
     });
     std::int64_t left = capacity;
     std::int64_t shares_left = 0;

@@ -76,6 +76,10 @@ struct RunSummary {
   std::uint64_t container_restarts = 0;
   std::uint64_t oom_kills = 0;
   std::uint64_t evictions = 0;
+  /// Container-seconds CPU-throttled by limits and CPU-starved on saturated nodes, from the 10 s usage
+  /// samples (printed only when one is non-zero).
+  std::int64_t cpu_throttled_container_seconds = 0;
+  std::int64_t cpu_starved_container_seconds = 0;
   /// The store's last resourceVersion (number of writes).
   std::uint64_t store_revision = 0;
   std::vector<RequestCountRow> requests;

@@ -23,6 +23,10 @@ struct UsageSample {
   std::int64_t cpu_allocatable_millicpu = 0;
   std::int64_t cpu_requested_millicpu = 0;
   std::int64_t cpu_used_millicpu = 0;
+  /// What the running containers want before limits and sharing, and the part their limits deny
+  /// (demand − throttled − used is what saturated nodes could not give).
+  std::int64_t cpu_demand_millicpu = 0;
+  std::int64_t cpu_throttled_millicpu = 0;
   std::int64_t memory_allocatable_bytes = 0;
   std::int64_t memory_requested_bytes = 0;
   std::int64_t memory_used_bytes = 0;
@@ -33,5 +37,13 @@ struct UsageSample {
 
 /// The CSV: a header line, then one line per sample; time in seconds with millisecond precision.
 std::string format_timeseries_csv(const std::vector<UsageSample>& samples);
+
+/// Container-seconds spent CPU-throttled by a limit and CPU-starved on a saturated node: each
+/// sample's container counts times the sampling interval (a 10 s resolution, not exact crossings).
+struct CpuContention {
+  std::int64_t throttled_container_seconds = 0;
+  std::int64_t starved_container_seconds = 0;
+};
+CpuContention cpu_contention(const std::vector<UsageSample>& samples, base::Duration interval);
 
 }  // namespace kubesim::metrics

@@ -176,6 +176,10 @@ class NodeAgent {
     std::int64_t cpu_allocatable = 0;
     std::int64_t cpu_requested = 0;
     std::int64_t cpu_used = 0;
+    /// What the running containers want (their profiles, else requests) before limits and sharing,
+    /// and the part of it their CPU limits deny.
+    std::int64_t cpu_demand = 0;
+    std::int64_t cpu_throttled_millicpu = 0;
     std::int64_t memory_allocatable = 0;
     std::int64_t memory_requested = 0;
     std::int64_t memory_used = 0;

@@ -824,3 +824,72 @@ TEST_CASE("ImageLocality sees the images a node reports after pulling them", "[c
   CHECK(small->api().store().get(api::Kind::Pod, "default", "b").get<api::Pod>().spec.node_name == "n-1");
   CHECK(small->summary().image_pulls == 2);
 }
+
+TEST_CASE("CPU is capped by limits and shared by requests on a saturated node; usage is sampled every 10 s",
+          "[cluster][usage]") {
+  // One 2-CPU node. `capped` wants 1.5 CPU under a 1-CPU limit; `growing` wants 500m for 2 minutes,
+  // then 2 CPUs, more than the node has left. Both start at 2.509 s (b waits for a's pull of app:1).
+  const std::string yaml = kHeader + R"(  duration: 3m
+  cluster:
+    nodePools:
+    - name: n
+      count: 1
+      template: {status: {capacity: {cpu: "2", memory: 4Gi, pods: 110}}}
+  objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: capped, annotations: {kubesim.io/cpu: 1500m, kubesim.io/memory: 512Mi}}
+    spec:
+      containers: [{name: c, image: "app:1", resources: {requests: {cpu: 500m, memory: 256Mi}, limits: {cpu: "1"}}}]
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: growing, annotations: {kubesim.io/cpu: "500m for 2m, 2"}}
+    spec:
+      containers: [{name: c, image: "app:1", resources: {requests: {cpu: "1", memory: 1Gi}}}]
+)";
+  auto c = run(yaml);
+  const std::vector<metrics::UsageSample>& u = c->usage();
+  REQUIRE(u.size() == 18);  // 10 s, 20 s, ... 180 s
+  CHECK(u.front().at == base::SimTime::zero() + 10_s);
+  CHECK(u.back().at == base::SimTime::zero() + 180_s);
+  auto sample = [&](base::Duration t) {
+    auto it = std::find_if(u.begin(), u.end(), [&](const metrics::UsageSample& s) { return s.at.since_start() == t; });
+    REQUIRE(it != u.end());
+    return *it;
+  };
+  metrics::UsageSample early = sample(60_s);
+  CHECK(early.nodes == 1);
+  CHECK(early.pods_running == 2);
+  CHECK(early.cpu_allocatable_millicpu == 2000);
+  CHECK(early.cpu_requested_millicpu == 1500);
+  CHECK(early.cpu_demand_millicpu == 2000);    // 1500 + 500
+  CHECK(early.cpu_throttled_millicpu == 500);  // capped at its 1-CPU limit
+  CHECK(early.cpu_used_millicpu == 1500);      // 1000 + 500: the node has room
+  CHECK(early.cpu_throttled_containers == 1);
+  CHECK(early.cpu_starved_containers == 0);
+  CHECK(early.memory_requested_bytes == (256LL << 20) + (1LL << 30));
+  CHECK(early.memory_used_bytes == (512LL << 20) + (1LL << 30));  // the profile; growing uses its request
+  CHECK(early.memory_allocatable_bytes == (4LL << 30) - (100LL << 20));
+  // From 2m2.509s growing wants 2 CPUs: 1000 + 2000 > 2000. Shares 512 : 1024 split the node 1 : 2, so
+  // capped gets 2000 × 512 / 1536 = 666 and growing the remaining 1334; both are starved.
+  metrics::UsageSample late = sample(130_s);
+  CHECK(late.cpu_demand_millicpu == 3500);
+  CHECK(late.cpu_throttled_millicpu == 500);
+  CHECK(late.cpu_used_millicpu == 2000);
+  CHECK(late.cpu_throttled_containers == 1);
+  CHECK(late.cpu_starved_containers == 2);
+  CHECK(sample(10_s).cpu_used_millicpu == 1500);
+
+  // Contention over the run, in 10 s samples: throttled in all 18, starved in 130 s ... 180 s (6).
+  metrics::RunSummary s = c->summary();
+  CHECK(s.cpu_throttled_container_seconds == 180);
+  CHECK(s.cpu_starved_container_seconds == 2 * 6 * 10);
+
+  std::string csv = metrics::format_timeseries_csv(u);
+  CHECK(csv.substr(0, csv.find('\n')) ==
+        "time_seconds,nodes,pods_running,cpu_allocatable_millicpu,cpu_requested_millicpu,cpu_used_millicpu,"
+        "cpu_demand_millicpu,cpu_throttled_millicpu,memory_allocatable_bytes,memory_requested_bytes,"
+        "memory_used_bytes,cpu_throttled_containers,cpu_starved_containers");
+  CHECK(csv.find("\n130.000,1,2,2000,1500,2000,3500,500,4190109696,1342177280,1610612736,1,2\n") != std::string::npos);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 19);
+}
