@@ -682,6 +682,7 @@ metrics::RunSummary Cluster::summary() const {
   metrics::summarize_pods(pods_.records(), s);
   s.scheduling_attempts = scheduler_->attempts();
   s.image_pulls = nodes_.image_pulls();
+  s.images_collected = nodes_.images_collected();
   s.container_restarts = nodes_.container_restarts();
   s.oom_kills = nodes_.oom_kills();
   s.evictions = nodes_.evictions();

@@ -168,7 +168,9 @@ std::string format_summary_text(const RunSummary& s) {
   out += latency_line("scheduling latency:", s.scheduling_latency);
   out += latency_line("pod startup latency:", s.startup_latency);
   fmt::format_to(it, "scheduling attempts:   {}\n", s.scheduling_attempts);
-  fmt::format_to(it, "image pulls:           {}\n", s.image_pulls);
+  fmt::format_to(it, "image pulls:           {}{}\n", s.image_pulls,
+                 s.images_collected == 0 ? std::string()
+                                         : fmt::format(" ({} images garbage-collected)", s.images_collected));
   if (s.container_restarts + s.oom_kills + s.evictions > 0) {
     fmt::format_to(it, "containers:            restarts {}, OOM kills {}, evictions {}\n", s.container_restarts,
                    s.oom_kills, s.evictions);
@@ -227,6 +229,9 @@ std::string format_summary_json(const RunSummary& s) {
   fmt::format_to(it, "  \"startup_latency\": {},\n", latency_json(s.startup_latency));
   fmt::format_to(it, "  \"scheduling_attempts\": {},\n", s.scheduling_attempts);
   fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
+  if (s.images_collected > 0) {
+    fmt::format_to(it, "  \"images_collected\": {},\n", s.images_collected);
+  }
   if (s.container_restarts + s.oom_kills + s.evictions > 0) {
     fmt::format_to(it, "  \"containers\": {{\"restarts\": {}, \"oom_kills\": {}, \"evictions\": {}}},\n",
                    s.container_restarts, s.oom_kills, s.evictions);

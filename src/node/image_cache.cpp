@@ -18,6 +18,8 @@ std::string normalize_image_name(std::string_view image) {
   return out;
 }
 
+bool is_sandbox_image(std::string_view name) { return name.starts_with("registry.k8s.io/pause:"); }
+
 const CachedImage* ImageCache::find(std::string_view name) const {
   for (const CachedImage& img : images_) {
     if (std::find(img.names.begin(), img.names.end(), name) != img.names.end()) {
@@ -39,6 +41,8 @@ CachedImage& ImageCache::add(std::vector<std::string> names, std::int64_t size_b
   img.available_at = available_at;
   img.first_detected = available_at;
   img.last_used = available_at;
+  img.pinned =
+      std::any_of(img.names.begin(), img.names.end(), [](const std::string& n) { return is_sandbox_image(n); });
   usage_bytes_ += img.size_bytes;
   auto at = std::lower_bound(images_.begin(), images_.end(), img.names.front(),
                              [](const CachedImage& a, const std::string& n) { return a.names.front() < n; });
@@ -80,7 +84,7 @@ ImageGcResult ImageCache::collect_garbage(std::int64_t capacity_bytes, const Ima
   // imagesInEvictionOrder: unused images, least recently used first.
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < images_.size(); ++i) {
-    if (images_[i].users == 0 && images_[i].available_at <= now) {
+    if (images_[i].users == 0 && !images_[i].pinned && images_[i].available_at <= now) {
       order.push_back(i);
     }
   }

@@ -71,6 +71,8 @@ struct RunSummary {
   LatencyStats startup_latency;
   std::uint64_t scheduling_attempts = 0;
   std::uint64_t image_pulls = 0;
+  /// Images deleted by the kubelets' image GC (printed only when non-zero).
+  std::uint64_t images_collected = 0;
   /// Kubelet container restarts, OOM kills and memory-pressure evictions (printed only when one is
   /// non-zero, so runs without them read as before).
   std::uint64_t container_restarts = 0;

@@ -13,8 +13,8 @@
 ///   usagePercent = 100 - available*100/capacity (integer division);
 ///   if usagePercent >= highThresholdPercent, free capacity*(100-lowThresholdPercent)/100 - available
 ///   bytes by deleting images in eviction order — least recently used first, ties by first detected
-///   (byLastUsedAndDetected), then by name for determinism — skipping images in use and images
-///   detected less than minAge ago, until enough is freed. Freeing less than asked is a failure
+///   (byLastUsedAndDetected), then by name for determinism — skipping pinned images, images in use and
+///   images detected less than minAge ago, until enough is freed. Freeing less than asked is a failure
 ///   (FreeDiskSpaceFailed).
 ///
 /// Sizes are bytes; an image is stored under its normalized names (normalize_image_name). A node
@@ -53,7 +53,14 @@ struct CachedImage {
   base::SimTime last_used;
   /// Pods on the node using it now.
   std::int32_t users = 0;
+  /// The runtime pins its sandbox (pause) image; image GC never deletes a pinned image (upstream
+  /// skips images the CRI reports as pinned).
+  bool pinned = false;
 };
+
+/// Whether `name` (normalized) is a sandbox image the runtime pins: any registry.k8s.io/pause tag
+/// (containerd's sandbox_image and CRI-O's pause_image default to one).
+bool is_sandbox_image(std::string_view name);
 
 /// The image GC policy (ImageGCPolicy): thresholds in percent of the image filesystem's capacity.
 struct ImageGcPolicy {

@@ -71,12 +71,13 @@ TEST_CASE("image GC triggers at the high threshold and frees down to the low one
     cache.add({"young:1"}, 500 * kMi, now - 1_min);
     cache.add({"used:1"}, 400 * kMi, at(0_s));
     cache.acquire("used:1", at(1_s));
-    cache.add({"pulling:1"}, 100 * kMi, now + 5_s);  // on disk only from then
+    cache.add({"pulling:1"}, 50 * kMi, now + 5_s);                // on disk only from then
+    cache.add({"registry.k8s.io/pause:3.9"}, 50 * kMi, at(0_s));  // the pinned sandbox image
     node::ImageGcResult r = cache.collect_garbage(1000 * kMi, policy, now);
     CHECK(r.triggered);  // 900 MiB on disk
     CHECK(r.removed.empty());
     CHECK(r.failed());
-    CHECK(cache.images().size() == 3);
+    CHECK(cache.images().size() == 4);
   }
 }
 
