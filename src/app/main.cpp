@@ -38,6 +38,7 @@ struct RunArgs {
   std::string out_dir;
   std::string history;
   bool quiet = false;
+  bool node_usage = false;
 };
 
 // Loads the scenario named on the command line, or the built-in quickstart. Prints diagnostics.
@@ -74,6 +75,11 @@ bool write_file_atomically(const std::filesystem::path& path, const std::string&
 int cmd_run(const RunArgs& args) {
   kubesim::cluster::RunOptions options;
   options.seed = args.seed;
+  options.node_usage = args.node_usage;
+  if (args.node_usage && args.out_dir.empty()) {
+    fmt::print(stderr, "error: --node-usage writes node_usage.csv into the --out directory (add --out DIR)\n");
+    return kExitBadInput;
+  }
   if (!args.duration.empty()) {
     auto d = kubesim::base::parse_duration(args.duration);
     if (!d || *d <= kubesim::base::Duration::zero()) {
@@ -130,7 +136,10 @@ int cmd_run(const RunArgs& args) {
         !write_file_atomically(out_dir / "pods.csv",
                                kubesim::metrics::format_pods_csv(cluster.value()->pods().records())) ||
         !write_file_atomically(out_dir / "timeseries.csv",
-                               kubesim::metrics::format_timeseries_csv(cluster.value()->usage()))) {
+                               kubesim::metrics::format_timeseries_csv(cluster.value()->usage())) ||
+        (args.node_usage && !write_file_atomically(out_dir / "node_usage.csv", kubesim::metrics::format_node_usage_csv(
+                                                                                   cluster.value()->node_usage(),
+                                                                                   cluster.value()->node_names())))) {
       fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
       return kExitFailure;
     }
@@ -171,7 +180,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario, "Scenario YAML file");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides spec.seed)");
   run_cmd->add_option("--duration", run.duration, "Simulated-time limit, e.g. 10m (overrides spec.duration)");
-  run_cmd->add_option("--out", run.out_dir, "Write summary.json and pods.csv into this directory");
+  run_cmd->add_option("--out", run.out_dir, "Write summary.json, pods.csv and timeseries.csv into this directory");
+  run_cmd->add_flag("--node-usage", run.node_usage, "Also write node_usage.csv (every node every 10 s) into --out");
   run_cmd->add_option("--history", run.history, "Write every store change as JSON lines to this file");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing on success (files are still written)");
 

@@ -65,6 +65,7 @@ Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
       scenario_client_(api_, "scenario", client::Endpoint{sim::EventKind::ScenarioReply, 0}),
       kubectl_(api_, "kubectl", client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}),
       proxies_(sim_, api_, nodes_, spec.cluster.kube_proxy) {
+  keep_node_usage_ = options.node_usage;
   for (const scenario::NodePoolSpec& pool : spec_.cluster.node_pools) {
     PoolNodes& p = pool_nodes_.emplace_back();
     p.next_index = pool.count;
@@ -175,8 +176,19 @@ void Cluster::run_until(base::SimTime t) {
 }
 
 void Cluster::sample_usage(base::SimTime t, bool inclusive) {
+  node::NodeAgent::UsageObserver observer;
+  observer.pod = [this](const api::Pod& pod, std::int64_t cpu, std::int64_t memory) {
+    pods_.observe_usage(pod, cpu, memory);
+  };
+  if (keep_node_usage_) {
+    observer.node = [this](node::NodeIndex n, const node::NodeAgent::UsageTotals& u) {
+      node_usage_.push_back(metrics::NodeUsageSample{next_sample_, n, u.pods_running, u.cpu_allocatable,
+                                                     u.cpu_requested, u.cpu_used, u.memory_allocatable,
+                                                     u.memory_requested, u.memory_used});
+    };
+  }
   while (next_sample_ < t || (inclusive && next_sample_ == t)) {
-    node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_);
+    node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_, &observer);
     usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
                                           u.cpu_used, u.cpu_demand, u.cpu_throttled_millicpu, u.memory_allocatable,
                                           u.memory_requested, u.memory_used, u.cpu_throttled, u.cpu_starved});
@@ -668,6 +680,15 @@ void Cluster::on_arrival(std::uint32_t entry, std::uint32_t ordinal) {
     double gap = rng.exponential(static_cast<double>(a.interval.nanos()));
     sim_.schedule_after(base::Duration::from_nanos(std::llround(gap)), sim::EventKind::PodArrival, entry, next);
   }
+}
+
+std::vector<std::string> Cluster::node_names() const {
+  std::vector<std::string> names;
+  names.reserve(nodes_.pool().size());
+  for (node::NodeIndex n = 0; n < nodes_.pool().size(); ++n) {
+    names.push_back(nodes_.pool().name(n));
+  }
+  return names;
 }
 
 metrics::RunSummary Cluster::summary() const {

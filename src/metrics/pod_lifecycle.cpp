@@ -54,6 +54,17 @@ void PodLifecycle::observe_attempt(const api::Pod& pod, const std::string& messa
   }
 }
 
+void PodLifecycle::observe_usage(const api::Pod& pod, std::int64_t cpu_used, std::int64_t memory_used) {
+  auto it = by_uid_.find(pod.metadata.uid);
+  if (it == by_uid_.end()) {
+    return;
+  }
+  PodRecord& r = records_[it->second];
+  ++r.usage_samples;
+  r.cpu_used_sum_millicpu += cpu_used;
+  r.memory_used_peak_bytes = std::max(r.memory_used_peak_bytes, memory_used);
+}
+
 LatencyStats latency_stats(std::vector<Duration> sample) {
   LatencyStats s;
   s.count = sample.size();

@@ -270,7 +270,7 @@ std::string format_summary_json(const RunSummary& s) {
 std::string format_pods_csv(const std::vector<PodRecord>& records) {
   std::string out =
       "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,deleted_seconds,"
-      "scheduling_attempts,message\n";
+      "scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message\n";
   auto it = std::back_inserter(out);
   auto t = [](const std::optional<SimTime>& v) { return v ? format_seconds(v->since_start()) : std::string(); };
   auto csv = [](const std::string& s) {
@@ -284,9 +284,13 @@ std::string format_pods_csv(const std::vector<PodRecord>& records) {
     return q + "\"";
   };
   for (const PodRecord& r : records) {
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name), csv(r.node),
+    // Usage columns stay empty for a pod that never ran through a 10 s sample.
+    std::string cpu_mean =
+        r.usage_samples == 0 ? std::string() : fmt::format("{}", r.cpu_used_sum_millicpu / r.usage_samples);
+    std::string memory_peak = r.usage_samples == 0 ? std::string() : fmt::format("{}", r.memory_used_peak_bytes);
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name), csv(r.node),
                    api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.scheduled), t(r.running),
-                   t(r.finished), t(r.deleted), r.attempts, csv(r.message));
+                   t(r.finished), t(r.deleted), r.attempts, cpu_mean, memory_peak, csv(r.message));
   }
   return out;
 }

@@ -19,6 +19,20 @@ std::string format_timeseries_csv(const std::vector<UsageSample>& samples) {
   return out;
 }
 
+std::string format_node_usage_csv(const std::vector<NodeUsageSample>& samples,
+                                  const std::vector<std::string>& node_names) {
+  std::string out = "time_seconds,node,pods_running,cpu_allocatable_millicpu,cpu_requested_millicpu,cpu_used_millicpu,"
+                    "memory_allocatable_bytes,memory_requested_bytes,memory_used_bytes\n";
+  auto it = std::back_inserter(out);
+  for (const NodeUsageSample& s : samples) {
+    std::int64_t ms = s.at.since_start().nanos() / 1'000'000;
+    fmt::format_to(it, "{}.{:03},{},{},{},{},{},{},{},{}\n", ms / 1000, ms % 1000, node_names[s.node], s.pods_running,
+                   s.cpu_allocatable_millicpu, s.cpu_requested_millicpu, s.cpu_used_millicpu,
+                   s.memory_allocatable_bytes, s.memory_requested_bytes, s.memory_used_bytes);
+  }
+  return out;
+}
+
 CpuContention cpu_contention(const std::vector<UsageSample>& samples, base::Duration interval) {
   CpuContention c;
   std::int64_t seconds = interval.nanos() / 1'000'000'000;

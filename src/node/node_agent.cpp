@@ -167,32 +167,39 @@ std::int64_t NodeAgent::memory_usage(const PodRow& r, std::size_t i, base::SimTi
   return r.pod->spec.containers[i].resources.requests.value_or_zero(api::kResourceMemory);
 }
 
-NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t) const {
-  UsageTotals u;
+NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t, const UsageObserver* observer) const {
+  UsageTotals total;
   for (NodeIndex n = 0; n < pool_.size(); ++n) {
     if (pool_.running[n] == 0) {
       continue;
     }
     const api::ResourceList& alloc = pool_.registration[n].status.allocatable;
-    ++u.nodes;
-    u.cpu_allocatable += alloc.value_or_zero(api::kResourceCpu);
-    u.memory_allocatable += alloc.value_or_zero(api::kResourceMemory);
-    u.cpu_requested += pool_.admitted_milli_cpu[n];
-    u.memory_requested += pool_.admitted_memory[n];
+    UsageTotals u;
+    u.nodes = 1;
+    u.cpu_allocatable = alloc.value_or_zero(api::kResourceCpu);
+    u.memory_allocatable = alloc.value_or_zero(api::kResourceMemory);
+    u.cpu_requested = pool_.admitted_milli_cpu[n];
+    u.memory_requested = pool_.admitted_memory[n];
     cpu_claims_.clear();
+    pod_running_.clear();
+    pod_cpu_used_.clear();
+    pod_memory_used_.clear();
     std::int64_t wanted = 0;
     for (std::uint32_t row : rows_by_node_[n]) {
       const PodRow& r = rows_[row];
       if (r.stage != Stage::Running) {
         continue;
       }
-      ++u.pods_running;
+      auto pod = static_cast<std::uint32_t>(pod_running_.size());
+      pod_running_.push_back(r.pod.get());
+      pod_cpu_used_.push_back(0);
+      pod_memory_used_.push_back(0);
       for (std::size_t i = 0; i < r.runs.size(); ++i) {
         const ContainerRun& c = r.runs[i];
         if (c.state != ContainerRun::State::Running) {
           continue;
         }
-        u.memory_used += memory_usage(r, i, t);
+        pod_memory_used_[pod] += memory_usage(r, i, t);
         const api::ResourceRequirements& res = r.pod->spec.containers[i].resources;
         std::int64_t request = res.requests.value_or_zero(api::kResourceCpu);
         std::int64_t want = c.cpu ? c.cpu->at(t - c.started_at) : request;
@@ -203,40 +210,67 @@ NodeAgent::UsageTotals NodeAgent::usage_at(base::SimTime t) const {
           ++u.cpu_throttled;
         }
         // cgroup v1 cpu.shares (K8S-SEMANTICS §9): MilliCPUToShares.
-        cpu_claims_.push_back(CpuClaim{want, std::max<std::int64_t>(2, request * 1024 / 1000)});
+        cpu_claims_.push_back(CpuClaim{want, std::max<std::int64_t>(2, request * 1024 / 1000), pod});
         wanted += want;
       }
     }
+    u.pods_running = static_cast<std::int32_t>(pod_running_.size());
     std::int64_t capacity = pool_.registration[n].status.capacity.value_or_zero(api::kResourceCpu);
-    if (wanted <= capacity) {
-      u.cpu_used += wanted;
-      continue;
-    }
-    // Saturated: water-filling by shares. Claims that want less than their fair share get what they
-    // want; the rest split what is left in proportion to their shares.
-    // Ascending want / shares, compared exactly (a.want / a.shares < b.want / b.shares); ties keep
-    // admission order.
-    __extension__ using Wide = __int128;
-    std::stable_sort(cpu_claims_.begin(), cpu_claims_.end(), [](const CpuClaim& a, const CpuClaim& b) {
-      return static_cast<Wide>(a.want) * b.shares < static_cast<Wide>(b.want) * a.shares;
-    });
-    std::int64_t left = capacity;
-    std::int64_t shares_left = 0;
-    for (const CpuClaim& c : cpu_claims_) {
-      shares_left += c.shares;
-    }
-    for (const CpuClaim& c : cpu_claims_) {
-      std::int64_t fair = shares_left > 0 ? left * c.shares / shares_left : 0;
-      std::int64_t got = std::min(c.want, fair);
-      if (got < c.want) {
-        ++u.cpu_starved;
+    if (wanted > capacity) {
+      // Saturated: water-filling by shares. Claims that want less than their fair share get what they
+      // want; the rest split what is left in proportion to their shares. Ascending want / shares,
+      // compared exactly (a.want / a.shares < b.want / b.shares); ties keep admission order.
+      __extension__ using Wide = __int128;
+      std::stable_sort(cpu_claims_.begin(), cpu_claims_.end(), [](const CpuClaim& a, const CpuClaim& b) {
+        return static_cast<Wide>(a.want) * b.shares < static_cast<Wide>(b.want) * a.shares;
+      });
+      std::int64_t left = capacity;
+      std::int64_t shares_left = 0;
+      for (const CpuClaim& c : cpu_claims_) {
+        shares_left += c.shares;
       }
-      left -= got;
-      shares_left -= c.shares;
-      u.cpu_used += got;
+      for (CpuClaim& c : cpu_claims_) {
+        std::int64_t fair = shares_left > 0 ? left * c.shares / shares_left : 0;
+        std::int64_t got = std::min(c.want, fair);
+        if (got < c.want) {
+          ++u.cpu_starved;
+        }
+        left -= got;
+        shares_left -= c.shares;
+        c.want = got;  // from here on: what it gets
+      }
     }
+    for (const CpuClaim& c : cpu_claims_) {
+      u.cpu_used += c.want;
+      pod_cpu_used_[c.pod] += c.want;
+    }
+    for (std::int64_t m : pod_memory_used_) {
+      u.memory_used += m;
+    }
+    if (observer != nullptr) {
+      if (observer->node) {
+        observer->node(n, u);
+      }
+      if (observer->pod) {
+        for (std::size_t p = 0; p < pod_running_.size(); ++p) {
+          observer->pod(*pod_running_[p], pod_cpu_used_[p], pod_memory_used_[p]);
+        }
+      }
+    }
+    total.nodes += u.nodes;
+    total.pods_running += u.pods_running;
+    total.cpu_allocatable += u.cpu_allocatable;
+    total.cpu_requested += u.cpu_requested;
+    total.cpu_used += u.cpu_used;
+    total.cpu_demand += u.cpu_demand;
+    total.cpu_throttled_millicpu += u.cpu_throttled_millicpu;
+    total.memory_allocatable += u.memory_allocatable;
+    total.memory_requested += u.memory_requested;
+    total.memory_used += u.memory_used;
+    total.cpu_throttled += u.cpu_throttled;
+    total.cpu_starved += u.cpu_starved;
   }
-  return u;
+  return total;
 }
 
 std::int64_t NodeAgent::memory_working_set(NodeIndex node) const {

@@ -18,6 +18,7 @@ expect_failure(2 "error: cannot read scenario file 'no/such/file.yaml'" run no/s
 expect_failure(2 "Could not convert: --seed = abc" run --seed abc)
 expect_failure(2 "scenario is required" validate)
 expect_failure(2 "The following argument was not expected: --bogus" run --bogus)
+expect_failure(2 "error: --node-usage writes node_usage.csv into the --out directory (add --out DIR)" run --node-usage)
 if(EXISTS ${WORK}/out/summary.json)
   message(FATAL_ERROR "a failed run must not write outputs")
 endif()

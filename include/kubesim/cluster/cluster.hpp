@@ -35,6 +35,8 @@ namespace kubesim::cluster {
 struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<base::Duration> duration;
+  /// Keep every node's usage at every sample (node_usage(); memory grows with nodes × samples).
+  bool node_usage = false;
 };
 
 class Cluster {
@@ -60,6 +62,9 @@ class Cluster {
   [[nodiscard]] const metrics::PodLifecycle& pods() const { return pods_; }
   /// Resources used vs requested vs allocatable, one sample every kUsageSampleInterval (timeseries.csv).
   [[nodiscard]] const std::vector<metrics::UsageSample>& usage() const { return usage_; }
+  /// Per-node samples, when RunOptions::node_usage asked for them; node_names() names their nodes.
+  [[nodiscard]] const std::vector<metrics::NodeUsageSample>& node_usage() const { return node_usage_; }
+  [[nodiscard]] std::vector<std::string> node_names() const;
   static constexpr base::Duration kUsageSampleInterval = base::Duration::from_seconds(10);
   /// The API server, for reading the final state of objects (tests, outputs).
   [[nodiscard]] const apiserver::ApiServer& api() const { return api_; }
@@ -126,6 +131,8 @@ class Cluster {
   client::Client scenario_client_;
   metrics::PodLifecycle pods_;
   std::vector<metrics::UsageSample> usage_;
+  std::vector<metrics::NodeUsageSample> node_usage_;
+  bool keep_node_usage_ = false;
   base::SimTime next_sample_ = base::SimTime::zero() + kUsageSampleInterval;
   std::vector<std::string> warnings_;
   /// Kubernetes Events reported, by (type, reason).

@@ -38,6 +38,11 @@ struct PodRecord {
   std::int32_t attempts = 0;
   /// Last unschedulable message or kubelet rejection message, if any.
   std::string message;
+  /// Usage samples (every 10 s while the pod's containers run): how many, the sum of its CPU use
+  /// (after limits and sharing) and its peak memory use.
+  std::int32_t usage_samples = 0;
+  std::int64_t cpu_used_sum_millicpu = 0;
+  std::int64_t memory_used_peak_bytes = 0;
 };
 
 class PodLifecycle {
@@ -46,6 +51,8 @@ class PodLifecycle {
   void observe(SimTime now, const api::Pod* before, const api::Pod* after);
   /// A scheduling attempt for `pod`; `message` is empty when it found a node.
   void observe_attempt(const api::Pod& pod, const std::string& message);
+  /// One usage sample of a running pod.
+  void observe_usage(const api::Pod& pod, std::int64_t cpu_used, std::int64_t memory_used);
 
   [[nodiscard]] const std::vector<PodRecord>& records() const { return records_; }
 

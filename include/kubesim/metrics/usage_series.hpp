@@ -35,6 +35,23 @@ struct UsageSample {
   std::int32_t cpu_starved_containers = 0;
 };
 
+/// One node's resources at one sample (node_usage.csv, written with `kubesim run --node-usage`).
+struct NodeUsageSample {
+  base::SimTime at;
+  std::uint32_t node = 0;  // index into the node names given to format_node_usage_csv
+  std::int32_t pods_running = 0;
+  std::int64_t cpu_allocatable_millicpu = 0;
+  std::int64_t cpu_requested_millicpu = 0;
+  std::int64_t cpu_used_millicpu = 0;
+  std::int64_t memory_allocatable_bytes = 0;
+  std::int64_t memory_requested_bytes = 0;
+  std::int64_t memory_used_bytes = 0;
+};
+
+/// node_usage.csv: one line per running node per sample, in time then node order.
+std::string format_node_usage_csv(const std::vector<NodeUsageSample>& samples,
+                                  const std::vector<std::string>& node_names);
+
 /// The CSV: a header line, then one line per sample; time in seconds with millisecond precision.
 std::string format_timeseries_csv(const std::vector<UsageSample>& samples);
 

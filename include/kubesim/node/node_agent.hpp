@@ -81,6 +81,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -186,7 +187,14 @@ class NodeAgent {
     std::int32_t cpu_throttled = 0;
     std::int32_t cpu_starved = 0;
   };
-  [[nodiscard]] UsageTotals usage_at(base::SimTime t) const;
+  /// Optional per-node and per-pod breakdowns of usage_at (called once per running kubelet / running
+  /// pod, in node order and admission order).
+  struct UsageObserver {
+    std::function<void(NodeIndex, const UsageTotals&)> node;
+    /// A running pod's CPU use (after limits and sharing) and memory use.
+    std::function<void(const api::Pod&, std::int64_t cpu_used, std::int64_t memory_used)> pod;
+  };
+  [[nodiscard]] UsageTotals usage_at(base::SimTime t, const UsageObserver* observer = nullptr) const;
 
  private:
   /// Running: the app containers have been started (each one's state is in its ContainerRun).
@@ -327,8 +335,14 @@ class NodeAgent {
   struct CpuClaim {
     std::int64_t want = 0;
     std::int64_t shares = 0;
+    /// The container's pod: its index among the node's running pods in this sample.
+    std::uint32_t pod = 0;
   };
-  mutable std::vector<CpuClaim> cpu_claims_;  // reused per node, no allocation per sample once warm
+  // Reused per node, no allocation per sample once warm.
+  mutable std::vector<CpuClaim> cpu_claims_;
+  mutable std::vector<std::int64_t> pod_cpu_used_;
+  mutable std::vector<std::int64_t> pod_memory_used_;
+  mutable std::vector<const api::Pod*> pod_running_;
   /// Rows of the pods each node runs (in admission order), for per-node passes.
   std::vector<std::vector<std::uint32_t>> rows_by_node_;
   std::uint64_t container_restarts_ = 0;

@@ -885,6 +885,16 @@ TEST_CASE("CPU is capped by limits and shared by requests on a saturated node; u
   CHECK(s.cpu_throttled_container_seconds == 180);
   CHECK(s.cpu_starved_container_seconds == 2 * 6 * 10);
 
+  // Per pod, over its 18 samples: 12 before 2m2.509s, 6 after.
+  const auto& records = c->pods().records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].name == "capped");
+  CHECK(records[0].usage_samples == 18);
+  CHECK(records[0].cpu_used_sum_millicpu == 12 * 1000 + 6 * 666);
+  CHECK(records[0].memory_used_peak_bytes == 512LL << 20);
+  CHECK(records[1].cpu_used_sum_millicpu == 12 * 500 + 6 * 1334);
+  CHECK(records[1].memory_used_peak_bytes == 1LL << 30);
+
   std::string csv = metrics::format_timeseries_csv(u);
   CHECK(csv.substr(0, csv.find('\n')) ==
         "time_seconds,nodes,pods_running,cpu_allocatable_millicpu,cpu_requested_millicpu,cpu_used_millicpu,"

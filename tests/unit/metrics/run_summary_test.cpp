@@ -67,11 +67,14 @@ TEST_CASE("pod lifecycle milestones and counts", "[metrics]") {
   CHECK(s.scheduling_latency.p50 == 1_s);
   CHECK(s.startup_latency.max == 4_s);
 
+  // Two usage samples of a: the mean CPU (integer milli-CPU) and the peak memory.
+  life.observe_usage(running, 250, 100);
+  life.observe_usage(running, 501, 300);
   CHECK(format_pods_csv(life.records()) ==
         "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,"
-        "deleted_seconds,scheduling_attempts,message\n"
-        "default,a,n1,Running,1,2,5,,,1,\n"
-        "default,\"b,c\",,Pending,3,,,,,1,0/1 nodes are available: 1 Insufficient cpu.\n");
+        "deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message\n"
+        "default,a,n1,Running,1,2,5,,,1,375,300,\n"
+        "default,\"b,c\",,Pending,3,,,,,1,,,0/1 nodes are available: 1 Insufficient cpu.\n");
 }
 
 TEST_CASE("the text summary has a stable layout", "[metrics]") {
