@@ -132,16 +132,22 @@ int cmd_run(const RunArgs& args) {
     return kExitFailure;
   }
   if (!args.out_dir.empty()) {
-    if (!write_file_atomically(out_dir / "summary.json", kubesim::metrics::format_summary_json(summary)) ||
-        !write_file_atomically(out_dir / "pods.csv",
-                               kubesim::metrics::format_pods_csv(cluster.value()->pods().records())) ||
-        !write_file_atomically(out_dir / "timeseries.csv",
-                               kubesim::metrics::format_timeseries_csv(cluster.value()->usage())) ||
-        (args.node_usage && !write_file_atomically(out_dir / "node_usage.csv", kubesim::metrics::format_node_usage_csv(
-                                                                                   cluster.value()->node_usage(),
-                                                                                   cluster.value()->node_names())))) {
-      fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
-      return kExitFailure;
+    const kubesim::cluster::Cluster& c = *cluster.value();
+    std::vector<std::pair<std::string, std::string>> files;
+    files.emplace_back("summary.json", kubesim::metrics::format_summary_json(summary));
+    files.emplace_back("pods.csv", kubesim::metrics::format_pods_csv(c.pods().records()));
+    files.emplace_back("timeseries.csv", kubesim::metrics::format_timeseries_csv(c.usage()));
+    if (args.node_usage) {
+      files.emplace_back("node_usage.csv", kubesim::metrics::format_node_usage_csv(c.node_usage(), c.node_names()));
+    }
+    if (!summary.expectations.empty()) {
+      files.emplace_back("junit.xml", kubesim::metrics::format_junit_xml(summary.scenario, summary.expectations));
+    }
+    for (const auto& [name, content] : files) {
+      if (!write_file_atomically(out_dir / name, content)) {
+        fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
+        return kExitFailure;
+      }
     }
   }
   if (!args.quiet) {
@@ -149,6 +155,12 @@ int cmd_run(const RunArgs& args) {
     // Wall-clock figures depend on the machine: stderr only, never in the deterministic outputs.
     fmt::print(stderr, "wall time {:.3f}s, {:.0f} events/s\n", wall,
                wall > 0 ? static_cast<double>(summary.events) / wall : 0.0);
+  }
+  // A failed expectation is what CI pipelines look for: say which on stderr (even with --quiet) and
+  // exit 1.
+  if (summary.expectations_failed()) {
+    std::fputs(kubesim::metrics::format_expectation_failures(summary.expectations).c_str(), stderr);
+    return kExitFailure;
   }
   return kExitOk;
 }

@@ -66,6 +66,8 @@ Cluster::Cluster(const scenario::ScenarioSpec& spec, const RunOptions& options)
       kubectl_(api_, "kubectl", client::Endpoint{sim::EventKind::ScenarioReply, kKubectlReplies}),
       proxies_(sim_, api_, nodes_, spec.cluster.kube_proxy) {
   keep_node_usage_ = options.node_usage;
+  checks_ = ExpectationChecker(spec.expect);
+  next_observation_ = std::min(next_sample_, checks_.next_time());
   for (const scenario::NodePoolSpec& pool : spec_.cluster.node_pools) {
     PoolNodes& p = pool_nodes_.emplace_back();
     p.next_index = pool.count;
@@ -162,7 +164,12 @@ void Cluster::start() {
 void Cluster::run() {
   start();
   sim_.run_until(base::SimTime::zero() + horizon_, *this);
-  sample_usage(base::SimTime::zero() + horizon_, true);
+  observe_until(base::SimTime::zero() + horizon_, true);
+  finish_expectations();
+}
+
+void Cluster::finish_expectations() {
+  checks_.finish(base::SimTime::zero() + horizon_, [this](const scenario::Expectation& e) { return measure(e); });
 }
 
 void Cluster::run_until(base::SimTime t) {
@@ -172,10 +179,32 @@ void Cluster::run_until(base::SimTime t) {
   }
   base::SimTime end = std::min(t, base::SimTime::zero() + horizon_);
   sim_.run_until(end, *this);
-  sample_usage(end, true);
+  observe_until(end, true);
+  if (end == base::SimTime::zero() + horizon_) {
+    finish_expectations();
+  }
 }
 
-void Cluster::sample_usage(base::SimTime t, bool inclusive) {
+void Cluster::observe_until(base::SimTime t, bool inclusive) {
+  auto measure_now = [this](const scenario::Expectation& e) { return measure(e); };
+  for (;;) {
+    base::SimTime next = std::min(next_sample_, checks_.next_time());
+    if (!(next < t || (inclusive && next == t))) {
+      break;
+    }
+    bool sample = next == next_sample_;
+    if (sample) {
+      take_usage_sample();
+    }
+    // `by` checks look at every sample; `at`/`by` times get a checkpoint of their own.
+    if (sample || next == checks_.next_time()) {
+      checks_.check(next, measure_now);
+    }
+  }
+  next_observation_ = std::min(next_sample_, checks_.next_time());
+}
+
+void Cluster::take_usage_sample() {
   node::NodeAgent::UsageObserver observer;
   observer.pod = [this](const api::Pod& pod, std::int64_t cpu, std::int64_t memory) {
     pods_.observe_usage(pod, cpu, memory);
@@ -187,18 +216,16 @@ void Cluster::sample_usage(base::SimTime t, bool inclusive) {
                                                      u.memory_requested, u.memory_used});
     };
   }
-  while (next_sample_ < t || (inclusive && next_sample_ == t)) {
-    node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_, &observer);
-    usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
-                                          u.cpu_used, u.cpu_demand, u.cpu_throttled_millicpu, u.memory_allocatable,
-                                          u.memory_requested, u.memory_used, u.cpu_throttled, u.cpu_starved});
-    next_sample_ = next_sample_ + kUsageSampleInterval;
-  }
+  node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_, &observer);
+  usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
+                                        u.cpu_used, u.cpu_demand, u.cpu_throttled_millicpu, u.memory_allocatable,
+                                        u.memory_requested, u.memory_used, u.cpu_throttled, u.cpu_starved});
+  next_sample_ = next_sample_ + kUsageSampleInterval;
 }
 
 void Cluster::dispatch(const sim::Event& e) {
-  if (sim_.now() > next_sample_) {
-    sample_usage(sim_.now(), false);  // the state between the last event and this one
+  if (sim_.now() > next_observation_) {
+    observe_until(sim_.now(), false);  // the state between the last event and this one
   }
   switch (e.kind) {
   case sim::EventKind::ApiRequest:
@@ -704,6 +731,7 @@ metrics::RunSummary Cluster::summary() const {
   s.scheduling_attempts = scheduler_->attempts();
   s.image_pulls = nodes_.image_pulls();
   s.images_collected = nodes_.images_collected();
+  s.expectations = checks_.results();
   s.container_restarts = nodes_.container_restarts();
   s.oom_kills = nodes_.oom_kills();
   s.evictions = nodes_.evictions();

@@ -205,6 +205,7 @@ std::string format_summary_text(const RunSummary& s) {
   if (!s.traffic.empty()) {
     traffic_text(out, s.traffic);
   }
+  out += format_expectations_text(s.expectations);
   fmt::format_to(it, "events processed:      {}\n", s.events);
   fmt::format_to(it, "fingerprint:           {:016x}\n", s.fingerprint);
   return out;
@@ -261,10 +262,27 @@ std::string format_summary_json(const RunSummary& s) {
   if (!s.traffic.empty()) {
     traffic_json(out, s.traffic);
   }
+  if (!s.expectations.empty()) {
+    fmt::format_to(it, "  \"expectations\": [");
+    for (std::size_t i = 0; i < s.expectations.size(); ++i) {
+      const ExpectationResult& e = s.expectations[i];
+      fmt::format_to(it,
+                     "{}\n    {{\"check\": {}, \"name\": {}, \"location\": {}, \"passed\": {}, \"measured\": {}, "
+                     "\"measured_at_seconds\": {}, \"note\": {}}}",
+                     i == 0 ? "" : ",", json_quote(e.check), json_quote(e.name), json_quote(e.location),
+                     e.passed ? "true" : "false", json_quote(e.measured), format_seconds(e.measured_at.since_start()),
+                     json_quote(e.note));
+    }
+    fmt::format_to(it, "\n  ],\n");
+  }
   fmt::format_to(it, "  \"events\": {},\n", s.events);
   fmt::format_to(it, "  \"fingerprint\": \"{:016x}\"\n", s.fingerprint);
   fmt::format_to(it, "}}\n");
   return out;
+}
+
+bool RunSummary::expectations_failed() const {
+  return std::any_of(expectations.begin(), expectations.end(), [](const ExpectationResult& e) { return !e.passed; });
 }
 
 std::string format_pods_csv(const std::vector<PodRecord>& records) {

@@ -1,5 +1,6 @@
 #include "controller_manager_reader_internal.hpp"
 #include "distribution_reader_internal.hpp"
+#include "expect_reader_internal.hpp"
 #include "manifest_reader_internal.hpp"
 #include "runtime_reader_internal.hpp"
 #include "scenario_reader_internal.hpp"
@@ -260,7 +261,7 @@ void read_spec(Reader& r, const Value& v, ScenarioSpec& out) {
     read_timeline(r, *timeline, out.cluster, out.timeline);
   }
   if (std::optional<Value> expect = m.get("expect")) {
-    r.error(expect->key_loc, "spec.expect is not supported yet", "expectations arrive with issue #6");
+    read_expectations(r, *expect, out.duration, out.expect);
   }
   m.finish();
 }

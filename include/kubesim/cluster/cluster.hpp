@@ -11,6 +11,7 @@
 /// waits for the previous reply, as `kubectl apply -f` does); timeline entries fire at their times.
 
 #include "kubesim/apiserver/api_server.hpp"
+#include "kubesim/cluster/expectation_checker.hpp"
 #include "kubesim/cluster/history_log.hpp"
 #include "kubesim/controllers/controller_manager.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
@@ -116,8 +117,14 @@ class Cluster {
   void on_kubectl_retry(std::uint32_t op);
   /// Appends "t=<now>: <what>: <problem>" to warnings_.
   void warn(std::string_view what, std::string_view problem);
-  /// Takes the usage samples due before `t` (or at `t` too, when `inclusive`).
-  void sample_usage(base::SimTime t, bool inclusive);
+  /// Takes the usage samples and expectation checkpoints due before `t` (or at `t` too, when
+  /// `inclusive`), in time order.
+  void observe_until(base::SimTime t, bool inclusive);
+  void take_usage_sample();
+  /// The value of an expectation's metric now (src/cluster/measure.cpp).
+  [[nodiscard]] Measurement measure(const scenario::Expectation& e) const;
+  /// After the run: end-of-run expectations.
+  void finish_expectations();
   [[nodiscard]] std::string describe(const KubectlOp& op) const;
 
   scenario::ScenarioSpec spec_;
@@ -134,6 +141,9 @@ class Cluster {
   std::vector<metrics::NodeUsageSample> node_usage_;
   bool keep_node_usage_ = false;
   base::SimTime next_sample_ = base::SimTime::zero() + kUsageSampleInterval;
+  ExpectationChecker checks_;
+  /// min(next_sample_, checks_.next_time()): the next moment observe_until has work.
+  base::SimTime next_observation_ = next_sample_;
   std::vector<std::string> warnings_;
   /// Kubernetes Events reported, by (type, reason).
   std::map<std::pair<std::string, std::string>, std::uint64_t> k8s_events_;

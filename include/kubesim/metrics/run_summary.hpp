@@ -4,6 +4,7 @@
 /// summary.json and pods.csv (written by --out). All values are in simulated time and counts, so the
 /// outputs are byte-identical for a given scenario and seed on any machine.
 
+#include "kubesim/metrics/expectation_result.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
 
 #include <cstdint>
@@ -90,6 +91,9 @@ struct RunSummary {
   /// Per Service sent traffic, by (namespace, name); empty when the scenario has no traffic, and then
   /// left out of the text and JSON renderings.
   std::vector<ServiceTrafficRow> traffic;
+  /// spec.expect[] outcomes in file order; empty (and left out of the renderings) without expectations.
+  std::vector<ExpectationResult> expectations;
+  [[nodiscard]] bool expectations_failed() const;
 };
 
 /// Counts and latency statistics from the pod records.

@@ -14,6 +14,7 @@
 #include "kubesim/controllers/controller_manager_config.hpp"
 #include "kubesim/node/kube_proxy_config.hpp"
 #include "kubesim/node/kubelet_config.hpp"
+#include "kubesim/scenario/expectation.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
 #include "kubesim/scheduler/scheduler_config.hpp"
 
@@ -223,6 +224,8 @@ struct ScenarioSpec {
   /// `objects[]`: created at time 0, before the timeline, in file order.
   std::vector<ManifestObject> objects;
   std::vector<TimelineEntry> timeline;
+  /// `expect[]`: checks that make the run fail (exit 1) when one does not hold.
+  std::vector<Expectation> expect;
 };
 
 }  // namespace kubesim::scenario

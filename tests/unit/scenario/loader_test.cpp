@@ -878,7 +878,7 @@ spec:
     - at: 2s
       create: {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: i}]}}
       arrivals: {name: b}
-  expect: []
+  expect: [pods.pending = 0]
 )");
   REQUIRE(errors.size() == 10);
   CHECK(errors[0] == "t.yaml:1:13: error: unsupported apiVersion 'kubesim.io/v1' for a Scenario "
@@ -893,7 +893,8 @@ spec:
   CHECK(errors[7] == "t.yaml:19:7: error: timeline entry has no action (give one of 'create' or 'arrivals')");
   CHECK(errors[8] == "t.yaml:20:7: error: timeline entry has more than one action ('create' and 'arrivals') "
                      "(use one entry per action; entries may share the same 'at')");
-  CHECK(errors[9] == "t.yaml:23:3: error: spec.expect is not supported yet (expectations arrive with issue #6)");
+  CHECK(errors[9] == "t.yaml:23:12: error: check 'pods.pending = 0' has an unknown comparison '=' (write == for "
+                     "equality)");
 }
 
 TEST_CASE("distributions are checked", "[scenario]") {
