@@ -2,6 +2,7 @@
 //
 // Exit codes: 0 success, 1 internal failure, 2 bad input (scenario or command line).
 
+#include "diff_command.hpp"
 #include "schedule_command.hpp"
 
 #include "kubesim/base/time.hpp"
@@ -210,6 +211,13 @@ int main(int argc, char** argv) {
   schedule_cmd->add_option("--pod", schedule.pod, "NAMESPACE/NAME of the pod to place (default: the only pending pod)");
   schedule_cmd->add_option("-o,--output", schedule.output, "Output format: text or json");
 
+  kubesim::app::DiffArgs diff;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "Compare two summary.json files; exit 1 when a metric got worse by more than the tolerance");
+  diff_cmd->add_option("baseline", diff.baseline, "Baseline summary.json")->required();
+  diff_cmd->add_option("current", diff.current, "Current summary.json")->required();
+  diff_cmd->add_option("--tolerance", diff.tolerance, "Allowed worsening, e.g. 5% (default 0)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -228,6 +236,9 @@ int main(int argc, char** argv) {
     }
     if (schedule_cmd->parsed()) {
       return kubesim::app::run_schedule(schedule);
+    }
+    if (diff_cmd->parsed()) {
+      return kubesim::app::run_diff(diff);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "kubesim: internal error: {}\n", e.what());

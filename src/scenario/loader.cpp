@@ -7,9 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <exception>
 
 namespace kubesim::scenario {
@@ -51,26 +48,11 @@ Expected<ScenarioSpec, Diagnostics> parse_scenario(std::string_view yaml_text, c
 }
 
 Expected<ScenarioSpec, Diagnostics> load_scenario(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
   std::string text;
-  int err = 0;
-  if (f == nullptr) {
-    err = errno;
-  } else {
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-      text.append(buf, n);
-    }
-    if (std::ferror(f) != 0) {
-      err = errno != 0 ? errno : EIO;
-    }
-    std::fclose(f);
-  }
-  if (err != 0) {
+  std::string error;
+  if (!internal::read_text_file(path, text, error)) {
     Diagnostics diags;
-    diags.error(SourceLocation{path, 0, 0},
-                fmt::format("cannot read scenario file '{}': {}", path, std::strerror(err)));
+    diags.error(SourceLocation{path, 0, 0}, fmt::format("cannot read scenario file '{}': {}", path, error));
     return base::unexpected(std::move(diags));
   }
   return parse_scenario(text, path);

@@ -500,30 +500,6 @@ std::optional<SchedulerConfiguration> read_scheduler_configuration(Reader& r, co
   return out;
 }
 
-namespace {
-
-// Reads a whole file; the error text on failure.
-bool read_text_file(const std::string& path, std::string& text, std::string& error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    error = std::strerror(errno);
-    return false;
-  }
-  char buf[65536];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    text.append(buf, n);
-  }
-  bool ok = std::ferror(f) == 0;
-  std::fclose(f);
-  if (!ok) {
-    error = std::strerror(EIO);
-  }
-  return ok;
-}
-
-}  // namespace
-
 std::optional<SchedulerConfiguration> read_scheduler_configuration_file(Reader& r, const Value& at,
                                                                         const std::string& path) {
   std::filesystem::path resolved(path);

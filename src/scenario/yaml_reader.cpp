@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 
 namespace kubesim::scenario::internal {
 namespace {
@@ -514,6 +517,25 @@ Diagnostics in_file_order(const Diagnostics& diags) {
     out.add(std::move(d));
   }
   return out;
+}
+
+bool read_text_file(const std::string& path, std::string& text, std::string& error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    error = std::strerror(errno);
+    return false;
+  }
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    text.append(buf, n);
+  }
+  bool ok = std::ferror(f) == 0;
+  std::fclose(f);
+  if (!ok) {
+    error = std::strerror(EIO);
+  }
+  return ok;
 }
 
 }  // namespace kubesim::scenario::internal

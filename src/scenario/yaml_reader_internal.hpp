@@ -247,6 +247,9 @@ Diagnostics in_file_order(const Diagnostics& diags);
 
 /// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
 /// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
+/// Reads the whole file `path` into `text`; false with the reason (strerror) in `error` on failure.
+bool read_text_file(const std::string& path, std::string& text, std::string& error);
+
 template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));

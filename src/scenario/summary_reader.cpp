@@ -1,0 +1,114 @@
+#include "kubesim/scenario/summary_reader.hpp"
+
+#include "yaml_reader_internal.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <string_view>
+
+namespace kubesim::scenario {
+namespace {
+
+using internal::Reader;
+
+// A plain (unquoted) scalar that is a JSON number, as a double; nullopt otherwise.
+std::optional<double> number_of(const YAML::Node& node) {
+  if (node.Tag() != "?") {
+    return std::nullopt;  // a quoted string
+  }
+  const std::string& text = node.Scalar();
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// The name of an array element: its identifying string fields, space-separated ("kubelet get nodes",
+// "default web", "pods.pending == 0"); fields that describe the outcome (measured, note) are not part
+// of the name, so an element keeps its name when its values change.
+std::string element_key(const YAML::Node& item) {
+  static constexpr std::array<std::string_view, 8> kIdFields = {"client", "verb",      "resource", "type",
+                                                                "reason", "namespace", "service",  "check"};
+  std::string key;
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    const std::string& field = it->first.Scalar();
+    if (it->second.IsScalar() && it->second.Tag() != "?" &&
+        std::find(kIdFields.begin(), kIdFields.end(), field) != kIdFields.end()) {
+      key += key.empty() ? "" : " ";
+      key += it->second.Scalar();
+    }
+  }
+  return key;
+}
+
+void flatten(const YAML::Node& node, const std::string& name, bool in_element, SummaryLeaves& out) {
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string key = it->first.Scalar();
+      flatten(it->second, name.empty() ? key : name + "." + key, in_element, out);
+    }
+    return;
+  }
+  if (node.IsSequence()) {
+    if (in_element) {
+      return;  // error windows and the like: not single values
+    }
+    for (const YAML::Node& item : node) {
+      if (item.IsMap()) {
+        flatten(item, fmt::format("{}[{}]", name, element_key(item)), true, out);
+      }
+    }
+    return;
+  }
+  if (!node.IsScalar()) {
+    return;
+  }
+  if (node.Tag() == "?" && (node.Scalar() == "true" || node.Scalar() == "false")) {
+    out.values.emplace_back(name, node.Scalar() == "true" ? 1.0 : 0.0);
+  } else if (std::optional<double> v = number_of(node)) {
+    out.values.emplace_back(name, *v);
+  }
+}
+
+}  // namespace
+
+base::Expected<SummaryLeaves, base::Diagnostics> parse_summary(std::string_view json_text, const std::string& file) {
+  base::Diagnostics diags;
+  Reader r(file, diags);
+  SummaryLeaves out;
+  internal::for_each_document(json_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
+    const YAML::Node* doc = docs.empty() ? nullptr : &docs.front();
+    if (doc == nullptr || !doc->IsMap() || !(*doc)["fingerprint"] || !(*doc)["pods"]) {
+      r.error(base::SourceLocation{file, 1, 1}, "not a kubesim run summary",
+              "compare the summary.json files that `kubesim run --out DIR` writes");
+      return;
+    }
+    out.fingerprint = (*doc)["fingerprint"].Scalar();
+    flatten(*doc, "", false, out);
+  });
+  if (diags.has_errors()) {
+    return base::unexpected(std::move(diags));
+  }
+  return out;
+}
+
+base::Expected<SummaryLeaves, base::Diagnostics> load_summary(const std::string& path) {
+  std::string text;
+  std::string error;
+  if (!internal::read_text_file(path, text, error)) {
+    base::Diagnostics diags;
+    diags.error(base::SourceLocation{path, 0, 0}, fmt::format("cannot read summary file '{}': {}", path, error));
+    return base::unexpected(std::move(diags));
+  }
+  return parse_summary(text, path);
+}
+
+}  // namespace kubesim::scenario

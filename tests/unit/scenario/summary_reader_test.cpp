@@ -1,0 +1,52 @@
+#include "support/catch.hpp"
+
+#include "kubesim/scenario/summary_reader.hpp"
+
+using namespace kubesim;
+
+TEST_CASE("a summary is read back as named numeric leaves", "[scenario][diff]") {
+  auto s = scenario::parse_summary(R"({
+  "scenario": "demo",
+  "seed": 7,
+  "pods": {"created": 3, "pending": 0},
+  "scheduling_latency": {"count": 3, "p99_seconds": 0.004},
+  "api_requests": [
+    {"client": "kubelet", "verb": "get", "resource": "nodes", "count": 36, "failed": 0}],
+  "traffic": [
+    {"namespace": "default", "service": "web", "requests": 10, "success_rate": 0.9,
+     "error_windows": [{"start_seconds": 1, "end_seconds": 2, "errors": 1}]}],
+  "expectations": [
+    {"check": "pods.pending == 0", "name": "", "passed": true, "measured": "0", "measured_at_seconds": 60}],
+  "fingerprint": "00ff"
+}
+)",
+                                   "s.json");
+  REQUIRE(s.has_value());
+  CHECK(s->fingerprint == "00ff");
+  CHECK(s->values == std::vector<std::pair<std::string, double>>{
+                         {"seed", 7},
+                         {"pods.created", 3},
+                         {"pods.pending", 0},
+                         {"scheduling_latency.count", 3},
+                         {"scheduling_latency.p99_seconds", 0.004},
+                         {"api_requests[kubelet get nodes].count", 36},
+                         {"api_requests[kubelet get nodes].failed", 0},
+                         {"traffic[default web].requests", 10},
+                         {"traffic[default web].success_rate", 0.9},
+                         {"expectations[pods.pending == 0].passed", 1},
+                         {"expectations[pods.pending == 0].measured_at_seconds", 60},
+                     });
+}
+
+TEST_CASE("something that is not a summary is an error", "[scenario][diff]") {
+  auto s = scenario::parse_summary("apiVersion: v1\nkind: Pod\n", "pod.yaml");
+  REQUIRE_FALSE(s.has_value());
+  CHECK(s.error().str() ==
+        "pod.yaml:1:1: error: not a kubesim run summary (compare the summary.json files that `kubesim run --out "
+        "DIR` writes)\n1 error\n");
+  auto broken = scenario::parse_summary("{\"pods\": [1, 2", "broken.json");
+  REQUIRE_FALSE(broken.has_value());
+  auto missing = scenario::load_summary("no/such/summary.json");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().str().find("cannot read summary file 'no/such/summary.json'") != std::string::npos);
+}
