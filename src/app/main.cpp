@@ -7,6 +7,7 @@
 
 #include "kubesim/base/time.hpp"
 #include "kubesim/cluster/cluster.hpp"
+#include "kubesim/cluster/event_log.hpp"
 #include "kubesim/cluster/history_log.hpp"
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/metrics/usage_series.hpp"
@@ -120,6 +121,15 @@ int cmd_run(const RunArgs& args) {
   if (history) {
     cluster.value()->attach_history(*history);
   }
+  std::optional<kubesim::cluster::EventLog> events;
+  if (!args.out_dir.empty()) {
+    events.emplace((out_dir / "events.jsonl").string());
+    if (!events->is_open()) {
+      fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
+      return kExitBadInput;
+    }
+    cluster.value()->attach_event_log(*events);
+  }
   auto wall_start = std::chrono::steady_clock::now();
   cluster.value()->run();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -145,7 +155,7 @@ int cmd_run(const RunArgs& args) {
       files.emplace_back("junit.xml", kubesim::metrics::format_junit_xml(summary.scenario, summary.expectations));
     }
     for (const auto& [name, content] : files) {
-      if (!write_file_atomically(out_dir / name, content)) {
+      if (!write_file_atomically(out_dir / name, content) || (name == "summary.json" && !events->commit())) {
         fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
         return kExitFailure;
       }
@@ -193,7 +203,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario, "Scenario YAML file");
   run_cmd->add_option("--seed", run.seed, "Random seed (overrides spec.seed)");
   run_cmd->add_option("--duration", run.duration, "Simulated-time limit, e.g. 10m (overrides spec.duration)");
-  run_cmd->add_option("--out", run.out_dir, "Write summary.json, pods.csv and timeseries.csv into this directory");
+  run_cmd->add_option("--out", run.out_dir,
+                      "Write summary.json, pods.csv, timeseries.csv and events.jsonl into this directory");
   run_cmd->add_flag("--node-usage", run.node_usage, "Also write node_usage.csv (every node every 10 s) into --out");
   run_cmd->add_option("--history", run.history, "Write every store change as JSON lines to this file");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing on success (files are still written)");

@@ -143,6 +143,24 @@ void Cluster::attach_history(HistoryLog& log) {
       });
 }
 
+void Cluster::attach_event_log(EventLog& log) {
+  event_log_ = &log;
+  api_.on_change.connect([&log](base::SimTime now, apiserver::Verb, apiserver::ClientId, const store::Change& change) {
+    if (change.object.kind != api::Kind::Event || change.type == store::ChangeType::Deleted) {
+      return;
+    }
+    // A new Event, or a repeat that raised its count (the spam filter's aggregation).
+    const auto& ev = change.object.get<api::Event>();
+    if (change.previous && change.previous.get<api::Event>().count >= ev.count) {
+      return;
+    }
+    const api::ObjectReference& o = ev.involved_object;
+    std::string_view component = ev.source.component.empty() ? ev.reporting_controller : ev.source.component;
+    log.record(now, EventLog::Line{"kubernetes", ev.type, ev.reason, o.kind, o.namespace_, o.name, ev.message, ev.count,
+                                   component});
+  });
+}
+
 void Cluster::start() {
   nodes_.start();
   scheduler_->start();
@@ -337,6 +355,10 @@ void Cluster::on_scenario_reply(std::uint32_t slot) {
 void Cluster::on_timeline(std::uint32_t entry) {
   const scenario::TimelineEntry& t = spec_.timeline[entry];
   base::SimTime now = sim_.now();
+  if (event_log_ != nullptr) {
+    std::string what = describe_action(t.action);
+    event_log_->record(now, EventLog::Line{"simulator", "Normal", "TimelineAction", "", "", "", what, 1, "scenario"});
+  }
   if (const auto* create = std::get_if<scenario::CreateAction>(&t.action)) {
     for (const scenario::ManifestObject& m : create->objects) {
       enqueue_create(m);
@@ -399,6 +421,57 @@ void Cluster::run_traffic(const scenario::TrafficAction& a) {
 
 void Cluster::warn(std::string_view what, std::string_view problem) {
   warnings_.push_back(fmt::format("t={}: {}: {}", base::format_duration(sim_.now().since_start()), what, problem));
+  if (event_log_ != nullptr) {
+    std::string message = fmt::format("{}: {}", what, problem);
+    event_log_->record(sim_.now(),
+                       EventLog::Line{"simulator", "Warning", "RunWarning", "", "", "", message, 1, "scenario"});
+  }
+}
+
+std::string Cluster::describe_action(const scenario::TimelineAction& action) {
+  auto target = [](const scenario::ObjectTarget& t) {
+    return t.namespace_.empty() || t.kind == api::Kind::Node || t.kind == api::Kind::PriorityClass
+               ? fmt::format("{} {}", api::kind_name(t.kind), t.name)
+               : fmt::format("{} {}/{}", api::kind_name(t.kind), t.namespace_, t.name);
+  };
+  auto nodes = [](const scenario::NodeSelector& sel) {
+    if (!sel.nodes.empty()) {
+      std::string out;
+      for (const std::string& n : sel.nodes) {
+        out += out.empty() ? n : "," + n;
+      }
+      return out;
+    }
+    return !sel.pool.empty() ? fmt::format("pool {}", sel.pool) : fmt::format("zone {}", sel.zone);
+  };
+  return std::visit(
+      [&](const auto& a) -> std::string {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, scenario::CreateAction>) {
+          return fmt::format("create {} object(s)", a.objects.size());
+        } else if constexpr (std::is_same_v<A, scenario::ArrivalsAction>) {
+          return fmt::format("arrivals {}: {} pod(s)", a.name, a.count);
+        } else if constexpr (std::is_same_v<A, scenario::DeleteAction>) {
+          return "delete " + target(a.target);
+        } else if constexpr (std::is_same_v<A, scenario::ScaleAction>) {
+          return fmt::format("scale {} to {}", target(a.target), a.replicas);
+        } else if constexpr (std::is_same_v<A, scenario::SetImageAction>) {
+          return fmt::format("setImage {} {}={}", target(a.target), a.container, a.image);
+        } else if constexpr (std::is_same_v<A, scenario::NodeAction>) {
+          return fmt::format("{} {}", scenario::node_op_key(a.op), nodes(a.target));
+        } else if constexpr (std::is_same_v<A, scenario::AddNodesAction>) {
+          return fmt::format("addNodes {} to pool {}", a.count, a.pool);
+        } else if constexpr (std::is_same_v<A, scenario::RemoveNodesAction>) {
+          return fmt::format("removeNodes {} from pool {}", a.count, a.pool);
+        } else if constexpr (std::is_same_v<A, scenario::SlowApiServerAction>) {
+          return fmt::format("slowApiServer for {}", base::format_duration(a.for_));
+        } else if constexpr (std::is_same_v<A, scenario::ApiServerOutageAction>) {
+          return fmt::format("apiServerOutage for {}", base::format_duration(a.for_));
+        } else {
+          return fmt::format("traffic to Service {}/{}", a.namespace_, a.service);
+        }
+      },
+      action);
 }
 
 std::string Cluster::describe(const KubectlOp& op) const {

@@ -1,4 +1,5 @@
-# Runs SCENARIO twice with the same seed and requires byte-identical stdout, summary.json, pods.csv and
+# Runs SCENARIO twice with the same seed and requires byte-identical stdout, summary.json, pods.csv,
+# timeseries.csv, events.jsonl and
 # history; then once with another seed and requires a different fingerprint.
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -9,7 +10,7 @@ foreach(i 1 2)
     message(FATAL_ERROR "run ${i} exited with ${rc}:\n${err}")
   endif()
 endforeach()
-foreach(f stdout.txt summary.json pods.csv history.jsonl)
+foreach(f stdout.txt summary.json pods.csv timeseries.csv events.jsonl history.jsonl)
   if(f STREQUAL "stdout.txt")
     set(a ${WORK}/stdout1.txt)
     set(b ${WORK}/stdout2.txt)

@@ -11,6 +11,7 @@
 /// waits for the previous reply, as `kubectl apply -f` does); timeline entries fire at their times.
 
 #include "kubesim/apiserver/api_server.hpp"
+#include "kubesim/cluster/event_log.hpp"
 #include "kubesim/cluster/expectation_checker.hpp"
 #include "kubesim/cluster/history_log.hpp"
 #include "kubesim/controllers/controller_manager.hpp"
@@ -48,6 +49,8 @@ class Cluster {
 
   /// Sends every store change to `log` from now on (call before run()).
   void attach_history(HistoryLog& log);
+  /// Sends every Kubernetes Event occurrence, timeline action and run warning to `log` (events.jsonl).
+  void attach_event_log(EventLog& log);
   /// Runs the simulation to its horizon (or until nothing is left to do).
   void run();
   /// Runs the simulation up to `t` (at most the horizon), starting it on the first call; call it again
@@ -126,6 +129,8 @@ class Cluster {
   /// After the run: end-of-run expectations.
   void finish_expectations();
   [[nodiscard]] std::string describe(const KubectlOp& op) const;
+  /// "crashNode worker-1", "scale Deployment default/web to 5": a timeline action in a few words.
+  [[nodiscard]] static std::string describe_action(const scenario::TimelineAction& action);
 
   scenario::ScenarioSpec spec_;
   std::uint64_t seed_;
@@ -145,6 +150,7 @@ class Cluster {
   /// min(next_sample_, checks_.next_time()): the next moment observe_until has work.
   base::SimTime next_observation_ = next_sample_;
   std::vector<std::string> warnings_;
+  EventLog* event_log_ = nullptr;
   /// Kubernetes Events reported, by (type, reason).
   std::map<std::pair<std::string, std::string>, std::uint64_t> k8s_events_;
 

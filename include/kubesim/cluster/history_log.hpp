@@ -9,8 +9,8 @@
 /// a failed run never leaves a half-written history behind.
 
 #include "kubesim/apiserver/api_server.hpp"
+#include "kubesim/cluster/jsonl_file.hpp"
 
-#include <cstdio>
 #include <string>
 
 namespace kubesim::cluster {
@@ -18,23 +18,16 @@ namespace kubesim::cluster {
 class HistoryLog {
  public:
   /// Opens PATH.tmp for writing; check is_open().
-  explicit HistoryLog(std::string path);
-  ~HistoryLog();
-  HistoryLog(const HistoryLog&) = delete;
-  HistoryLog& operator=(const HistoryLog&) = delete;
+  explicit HistoryLog(std::string path) : file_(std::move(path)) {}
 
-  [[nodiscard]] bool is_open() const { return file_ != nullptr; }
+  [[nodiscard]] bool is_open() const { return file_.is_open(); }
   /// Appends one change.
   void record(base::SimTime now, apiserver::Verb verb, const std::string& client, const store::Change& change);
   /// Flushes and renames PATH.tmp to PATH; returns false (with errno set) on failure.
-  bool commit();
+  bool commit() { return file_.commit(); }
 
  private:
-  void flush();
-  std::string path_;
-  std::string tmp_path_;
-  std::FILE* file_ = nullptr;
-  std::string buffer_;
+  JsonLinesFile file_;
 };
 
 }  // namespace kubesim::cluster
