@@ -130,9 +130,11 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
         (*e)[{ev.type, ev.reason}] += static_cast<std::uint64_t>(std::max(ev.count - before, 0));
       });
   c->scheduler_->on_attempt.connect(
-      [p = &c->pods_](base::SimTime, const api::Pod& pod, const scheduler::AttemptResult& r) {
-        p->observe_attempt(pod, r.message);
+      [p = &c->pods_](base::SimTime now, const api::Pod& pod, const scheduler::AttemptResult& r) {
+        p->observe_attempt(now, pod, r.node, r.message);
       });
+  c->scheduler_->on_queued.connect(
+      [p = &c->pods_](base::SimTime now, const api::Pod& pod) { p->observe_queued(now, pod); });
   return c;
 }
 

@@ -26,13 +26,16 @@ void PodLifecycle::observe(SimTime now, const api::Pod* before, const api::Pod* 
     r.deleted = now;
     return;
   }
-  if (!after->spec.node_name.empty() && !r.scheduled) {
-    r.scheduled = now;
+  if (!after->spec.node_name.empty() && !r.bound) {
+    r.bound = now;
     r.node = after->spec.node_name;
   }
   r.phase = after->status.phase;
   if (after->status.phase == api::PodPhase::Running && !r.running) {
     r.running = now;
+  }
+  if (!r.ready && after->is_ready()) {
+    r.ready = now;
   }
   if (after->is_terminal() && !r.finished) {
     r.finished = now;
@@ -42,13 +45,24 @@ void PodLifecycle::observe(SimTime now, const api::Pod* before, const api::Pod* 
   }
 }
 
-void PodLifecycle::observe_attempt(const api::Pod& pod, const std::string& message) {
+void PodLifecycle::observe_queued(SimTime now, const api::Pod& pod) {
+  auto it = by_uid_.find(pod.metadata.uid);
+  if (it != by_uid_.end() && !records_[it->second].queued) {
+    records_[it->second].queued = now;
+  }
+}
+
+void PodLifecycle::observe_attempt(SimTime now, const api::Pod& pod, const std::string& node,
+                                   const std::string& message) {
   auto it = by_uid_.find(pod.metadata.uid);
   if (it == by_uid_.end()) {
     return;
   }
   PodRecord& r = records_[it->second];
   ++r.attempts;
+  if (!node.empty() && !r.scheduled) {
+    r.scheduled = now;
+  }
   if (!message.empty()) {
     r.message = message;
   }

@@ -12,9 +12,9 @@ void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
   std::vector<Duration> startup;
   for (const PodRecord& r : records) {
     ++c.created;
-    if (r.scheduled) {
+    if (r.bound) {
       ++c.scheduled;
-      scheduling.push_back(*r.scheduled - r.created);
+      scheduling.push_back(*r.bound - r.created);
     }
     if (r.running) {
       startup.push_back(*r.running - r.created);
@@ -27,7 +27,7 @@ void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
       ++c.succeeded;
     } else if (r.phase == api::PodPhase::Failed) {
       ++c.failed;
-    } else if (!r.scheduled) {
+    } else if (!r.bound) {
       ++c.pending;
     }
   }
@@ -287,8 +287,9 @@ bool RunSummary::expectations_failed() const {
 
 std::string format_pods_csv(const std::vector<PodRecord>& records) {
   std::string out =
-      "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,deleted_seconds,"
-      "scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message\n";
+      "namespace,name,node,phase,created_seconds,queued_seconds,scheduled_seconds,bound_seconds,running_seconds,"
+      "ready_seconds,finished_seconds,deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,"
+      "memory_used_bytes_peak,message\n";
   auto it = std::back_inserter(out);
   auto t = [](const std::optional<SimTime>& v) { return v ? format_seconds(v->since_start()) : std::string(); };
   auto csv = [](const std::string& s) {
@@ -306,9 +307,10 @@ std::string format_pods_csv(const std::vector<PodRecord>& records) {
     std::string cpu_mean =
         r.usage_samples == 0 ? std::string() : fmt::format("{}", r.cpu_used_sum_millicpu / r.usage_samples);
     std::string memory_peak = r.usage_samples == 0 ? std::string() : fmt::format("{}", r.memory_used_peak_bytes);
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name), csv(r.node),
-                   api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.scheduled), t(r.running),
-                   t(r.finished), t(r.deleted), r.attempts, cpu_mean, memory_peak, csv(r.message));
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name),
+                   csv(r.node), api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.queued),
+                   t(r.scheduled), t(r.bound), t(r.running), t(r.ready), t(r.finished), t(r.deleted), r.attempts,
+                   cpu_mean, memory_peak, csv(r.message));
   }
   return out;
 }

@@ -212,6 +212,7 @@ void Scheduler::enqueue(const std::shared_ptr<const api::Pod>& pod, bool added) 
   }
   if (gated_.erase(key) != 0 || added) {
     queue_->add(pod, sim_.now());
+    on_queued(sim_.now(), *pod);
   } else {
     queue_->update(pod, sim_.now());
   }

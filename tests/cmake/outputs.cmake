@@ -28,7 +28,7 @@ if(NOT created EQUAL npods)
   message(FATAL_ERROR "summary.json says ${created} pods were created, pods.csv has ${npods} rows")
 endif()
 list(GET rows 0 header)
-if(NOT header STREQUAL "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message")
+if(NOT header STREQUAL "namespace,name,node,phase,created_seconds,queued_seconds,scheduled_seconds,bound_seconds,running_seconds,ready_seconds,finished_seconds,deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message")
   message(FATAL_ERROR "unexpected pods.csv header: ${header}")
 endif()
 # timeseries.csv: a header and one row per 10 s of the 10-minute run; node_usage.csv: one row per

@@ -28,9 +28,15 @@ struct PodRecord {
   std::string namespace_;
   std::string name;
   std::string node;
+  /// The milestones (docs/metrics.md "pods.csv"): created by the API server, first added to the
+  /// scheduling queue, a scheduling cycle chose its node, its binding was written, the kubelet
+  /// reported Running, its Ready condition became True, it ended (Succeeded/Failed), it was removed.
   SimTime created;
+  std::optional<SimTime> queued;
   std::optional<SimTime> scheduled;
+  std::optional<SimTime> bound;
   std::optional<SimTime> running;
+  std::optional<SimTime> ready;
   std::optional<SimTime> finished;
   std::optional<SimTime> deleted;
   api::PodPhase phase = api::PodPhase::Pending;
@@ -49,8 +55,11 @@ class PodLifecycle {
  public:
   /// An API write of a pod: `before` is null for a create, `after` is null for a delete.
   void observe(SimTime now, const api::Pod* before, const api::Pod* after);
-  /// A scheduling attempt for `pod`; `message` is empty when it found a node.
-  void observe_attempt(const api::Pod& pod, const std::string& message);
+  /// The scheduler added `pod` to its queue.
+  void observe_queued(SimTime now, const api::Pod& pod);
+  /// A scheduling attempt for `pod` at `now`; `node` is the chosen node (empty when unschedulable) and
+  /// `message` the FitError text.
+  void observe_attempt(SimTime now, const api::Pod& pod, const std::string& node, const std::string& message);
   /// One usage sample of a running pod.
   void observe_usage(const api::Pod& pod, std::int64_t cpu_used, std::int64_t memory_used);
 

@@ -99,6 +99,8 @@ class Scheduler final : public FrameworkHandle {
 
   /// Fired after every scheduling attempt.
   sim::Signal<base::SimTime, const api::Pod&, const AttemptResult&> on_attempt;
+  /// A pending pod entered the scheduling queue (for per-pod metrics).
+  sim::Signal<base::SimTime, const api::Pod&> on_queued;
 
   [[nodiscard]] const SchedulingQueue& queue() const { return *queue_; }
   [[nodiscard]] std::uint64_t attempts() const { return attempts_; }

@@ -64,7 +64,10 @@ TEST_CASE("a tiny scenario reproduces its hand-computed timeline", "[cluster]") 
   const metrics::PodRecord& a = pods[0];
   CHECK(a.name == "a");
   CHECK(a.created == at(3_ms));        // create latency
-  CHECK(a.scheduled == at(8_ms));      // scheduler's watch is live at 5 ms (LIST), bind takes 3 ms
+  CHECK(a.queued == at(5_ms));         // the scheduler's watch is live at 5 ms (LIST)
+  CHECK(a.scheduled == at(5_ms));      // its scheduling cycle takes no simulated time here
+  CHECK(a.bound == at(8_ms));          // the binding takes 3 ms
+  CHECK(a.ready == a.running);         // no readiness probe: Ready with Running
   CHECK(a.running == at(1'312_ms));    // kubelet sees it at 9 ms: +100 ms +1 s +200 ms, status +3 ms
   CHECK(a.finished == at(11'312_ms));  // 10 s after its containers started at 1.309 s
   CHECK(a.phase == api::PodPhase::Succeeded);
@@ -78,7 +81,7 @@ TEST_CASE("a tiny scenario reproduces its hand-computed timeline", "[cluster]") 
   CHECK(b.message ==
         "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims "
         "found for incoming pod..");
-  CHECK(b.scheduled == at(11'316_ms));  // a's Succeeded reaches the scheduler at 11.313 s
+  CHECK(b.bound == at(11'316_ms));  // a's Succeeded reaches the scheduler at 11.313 s
   CHECK(b.running == at(11'620_ms));    // busybox is cached: no pull this time
   CHECK(b.phase == api::PodPhase::Running);
 

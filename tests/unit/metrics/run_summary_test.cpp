@@ -46,7 +46,8 @@ TEST_CASE("pod lifecycle milestones and counts", "[metrics]") {
   api::Pod bound = p;
   bound.spec.node_name = "n1";
   life.observe(base::SimTime::zero() + 2_s, &p, &bound);
-  life.observe_attempt(bound, "");
+  life.observe_queued(base::SimTime::zero() + 1_s, p);
+  life.observe_attempt(base::SimTime::zero() + 1500_ms, bound, "n1", "");
   api::Pod running = bound;
   running.status.phase = api::PodPhase::Running;
   life.observe(base::SimTime::zero() + 5_s, &bound, &running);
@@ -56,7 +57,7 @@ TEST_CASE("pod lifecycle milestones and counts", "[metrics]") {
   q.metadata.namespace_ = "default";
   q.metadata.uid = "uid-2";
   life.observe(base::SimTime::zero() + 3_s, nullptr, &q);
-  life.observe_attempt(q, "0/1 nodes are available: 1 Insufficient cpu.");
+  life.observe_attempt(base::SimTime::zero() + 3_s, q, "", "0/1 nodes are available: 1 Insufficient cpu.");
 
   RunSummary s;
   summarize_pods(life.records(), s);
@@ -71,10 +72,11 @@ TEST_CASE("pod lifecycle milestones and counts", "[metrics]") {
   life.observe_usage(running, 250, 100);
   life.observe_usage(running, 501, 300);
   CHECK(format_pods_csv(life.records()) ==
-        "namespace,name,node,phase,created_seconds,scheduled_seconds,running_seconds,finished_seconds,"
-        "deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,memory_used_bytes_peak,message\n"
-        "default,a,n1,Running,1,2,5,,,1,375,300,\n"
-        "default,\"b,c\",,Pending,3,,,,,1,,,0/1 nodes are available: 1 Insufficient cpu.\n");
+        "namespace,name,node,phase,created_seconds,queued_seconds,scheduled_seconds,bound_seconds,running_seconds,"
+        "ready_seconds,finished_seconds,deleted_seconds,scheduling_attempts,cpu_used_millicpu_mean,"
+        "memory_used_bytes_peak,message\n"
+        "default,a,n1,Running,1,1,1.5,2,5,,,,1,375,300,\n"
+        "default,\"b,c\",,Pending,3,,,,,,,,1,,,0/1 nodes are available: 1 Insufficient cpu.\n");
 }
 
 TEST_CASE("the text summary has a stable layout", "[metrics]") {
