@@ -225,21 +225,61 @@ void Cluster::observe_until(base::SimTime t, bool inclusive) {
 }
 
 void Cluster::take_usage_sample() {
+  // The median pending pod, for fragmentation: the median CPU and memory requests over the queued
+  // pods (at most kFragmentationSample of them, in key order, so a huge backlog stays cheap).
+  constexpr std::size_t kFragmentationSample = 10'000;
+  pending_cpu_.clear();
+  pending_memory_.clear();
+  const scheduler::SchedulingQueue& queue = scheduler_->queue();
+  queue.for_each_pod(kFragmentationSample, [this](const api::Pod& pod) {
+    pending_cpu_.push_back(api::pod_request(pod.spec, api::kResourceCpu));
+    pending_memory_.push_back(api::pod_request(pod.spec, api::kResourceMemory));
+  });
+  auto median = [](std::vector<std::int64_t>& v) {
+    auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return *mid;
+  };
+  bool pending = !pending_cpu_.empty();
+  std::int64_t median_cpu = pending ? median(pending_cpu_) : 0;
+  std::int64_t median_memory = pending ? median(pending_memory_) : 0;
+  std::int64_t free_cpu = 0;
+  std::int64_t stranded_cpu = 0;
+  std::int32_t in_use = 0;
+
   node::NodeAgent::UsageObserver observer;
   observer.pod = [this](const api::Pod& pod, std::int64_t cpu, std::int64_t memory) {
     pods_.observe_usage(pod, cpu, memory);
   };
-  if (keep_node_usage_) {
-    observer.node = [this](node::NodeIndex n, const node::NodeAgent::UsageTotals& u) {
+  observer.node = [&](node::NodeIndex n, const node::NodeAgent::UsageTotals& u) {
+    std::int64_t cpu = std::max<std::int64_t>(0, u.cpu_allocatable - u.cpu_requested);
+    std::int64_t memory = std::max<std::int64_t>(0, u.memory_allocatable - u.memory_requested);
+    free_cpu += cpu;
+    if (pending && (cpu < median_cpu || memory < median_memory)) {
+      stranded_cpu += cpu;
+    }
+    in_use += u.pods_running > 0 ? 1 : 0;
+    if (keep_node_usage_) {
       node_usage_.push_back(metrics::NodeUsageSample{next_sample_, n, u.pods_running, u.cpu_allocatable,
                                                      u.cpu_requested, u.cpu_used, u.memory_allocatable,
                                                      u.memory_requested, u.memory_used});
-    };
-  }
+    }
+  };
   node::NodeAgent::UsageTotals u = nodes_.usage_at(next_sample_, &observer);
-  usage_.push_back(metrics::UsageSample{next_sample_, u.nodes, u.pods_running, u.cpu_allocatable, u.cpu_requested,
-                                        u.cpu_used, u.cpu_demand, u.cpu_throttled_millicpu, u.memory_allocatable,
-                                        u.memory_requested, u.memory_used, u.cpu_throttled, u.cpu_starved});
+  metrics::UsageSample& s = usage_.emplace_back();
+  s = metrics::UsageSample{next_sample_,         u.nodes,
+                           u.pods_running,       u.cpu_allocatable,
+                           u.cpu_requested,      u.cpu_used,
+                           u.cpu_demand,         u.cpu_throttled_millicpu,
+                           u.memory_allocatable, u.memory_requested,
+                           u.memory_used,        u.cpu_throttled,
+                           u.cpu_starved};
+  s.nodes_in_use = in_use;
+  s.pods_pending = static_cast<std::int32_t>(queue.size());
+  s.queue_active = static_cast<std::int32_t>(queue.active_size());
+  s.queue_backoff = static_cast<std::int32_t>(queue.backoff_size());
+  s.queue_unschedulable = static_cast<std::int32_t>(queue.unschedulable_size());
+  s.cpu_fragmentation_ppm = free_cpu > 0 ? stranded_cpu * 1'000'000 / free_cpu : 0;
   next_sample_ = next_sample_ + kUsageSampleInterval;
 }
 

@@ -136,6 +136,12 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
     return sample(&metrics::UsageSample::memory_requested_bytes);
   case MetricKind::MemoryUsed:
     return sample(&metrics::UsageSample::memory_used_bytes);
+  case MetricKind::NodesInUse:
+    return value(last == nullptr ? 0 : last->nodes_in_use);
+  case MetricKind::QueueLength:
+    return value(last == nullptr ? 0 : last->pods_pending);
+  case MetricKind::CpuFragmentationRatio:
+    return value(last == nullptr ? 0 : last->cpu_fragmentation_ppm);
   case MetricKind::CpuThrottledContainerSeconds:
     return value(metrics::cpu_contention(usage_, kUsageSampleInterval).throttled_container_seconds);
   case MetricKind::CpuStarvedContainerSeconds:

@@ -307,10 +307,10 @@ std::string format_pods_csv(const std::vector<PodRecord>& records) {
     std::string cpu_mean =
         r.usage_samples == 0 ? std::string() : fmt::format("{}", r.cpu_used_sum_millicpu / r.usage_samples);
     std::string memory_peak = r.usage_samples == 0 ? std::string() : fmt::format("{}", r.memory_used_peak_bytes);
-    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name),
-                   csv(r.node), api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.queued),
-                   t(r.scheduled), t(r.bound), t(r.running), t(r.ready), t(r.finished), t(r.deleted), r.attempts,
-                   cpu_mean, memory_peak, csv(r.message));
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv(r.namespace_), csv(r.name), csv(r.node),
+                   api::pod_phase_name(r.phase), format_seconds(r.created.since_start()), t(r.queued), t(r.scheduled),
+                   t(r.bound), t(r.running), t(r.ready), t(r.finished), t(r.deleted), r.attempts, cpu_mean, memory_peak,
+                   csv(r.message));
   }
   return out;
 }

@@ -147,6 +147,9 @@ class Cluster {
   bool keep_node_usage_ = false;
   base::SimTime next_sample_ = base::SimTime::zero() + kUsageSampleInterval;
   ExpectationChecker checks_;
+  // Requests of the sampled pending pods (reused per usage sample).
+  std::vector<std::int64_t> pending_cpu_;
+  std::vector<std::int64_t> pending_memory_;
   /// min(next_sample_, checks_.next_time()): the next moment observe_until has work.
   base::SimTime next_observation_ = next_sample_;
   std::vector<std::string> warnings_;

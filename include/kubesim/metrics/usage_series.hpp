@@ -33,6 +33,18 @@ struct UsageSample {
   /// Containers that want more CPU than their limit (CFS-throttled) / than their node can give them.
   std::int32_t cpu_throttled_containers = 0;
   std::int32_t cpu_starved_containers = 0;
+  /// Nodes running at least one pod.
+  std::int32_t nodes_in_use = 0;
+  /// The scheduler's queue: every pending pod it knows, and the pods in activeQ, backoffQ and
+  /// unschedulablePods.
+  std::int32_t pods_pending = 0;
+  std::int32_t queue_active = 0;
+  std::int32_t queue_backoff = 0;
+  std::int32_t queue_unschedulable = 0;
+  /// Fragmentation: the share (parts per million) of the running nodes' free CPU (allocatable −
+  /// requested) that sits on nodes too full for the median pending pod (its median CPU and memory
+  /// requests); 0 with no pending pod.
+  std::int64_t cpu_fragmentation_ppm = 0;
 };
 
 /// One node's resources at one sample (node_usage.csv, written with `kubesim run --node-usage`).

@@ -75,6 +75,15 @@ class SchedulingQueue {
   [[nodiscard]] std::size_t backoff_size() const { return backoff_.size(); }
   [[nodiscard]] std::size_t unschedulable_size() const { return unschedulable_.size(); }
   [[nodiscard]] std::size_t size() const { return pods_.size(); }
+  /// Calls fn(const api::Pod&) for up to `max` queued pods, in key (namespace/name) order, and returns
+  /// how many it visited (for metrics that sample the pending pods).
+  template <class Fn> std::size_t for_each_pod(std::size_t max, Fn&& fn) const {
+    std::size_t n = 0;
+    for (auto it = pods_.begin(); it != pods_.end() && n < max; ++it, ++n) {
+      fn(*it->second.info.pod);
+    }
+    return n;
+  }
 
   /// Backoff duration after `attempts` failed attempts.
   [[nodiscard]] base::Duration backoff_duration(std::int32_t attempts) const;

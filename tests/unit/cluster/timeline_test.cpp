@@ -899,7 +899,41 @@ TEST_CASE("CPU is capped by limits and shared by requests on a saturated node; u
   CHECK(csv.substr(0, csv.find('\n')) ==
         "time_seconds,nodes,pods_running,cpu_allocatable_millicpu,cpu_requested_millicpu,cpu_used_millicpu,"
         "cpu_demand_millicpu,cpu_throttled_millicpu,memory_allocatable_bytes,memory_requested_bytes,"
-        "memory_used_bytes,cpu_throttled_containers,cpu_starved_containers");
-  CHECK(csv.find("\n130.000,1,2,2000,1500,2000,3500,500,4190109696,1342177280,1610612736,1,2\n") != std::string::npos);
+        "memory_used_bytes,cpu_throttled_containers,cpu_starved_containers,nodes_in_use,pods_pending,queue_active,"
+        "queue_backoff,queue_unschedulable,cpu_fragmentation_ratio");
+  CHECK(csv.find("\n130.000,1,2,2000,1500,2000,3500,500,4190109696,1342177280,1610612736,1,2,1,0,0,0,0,0.000000\n") !=
+        std::string::npos);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 19);
+}
+
+TEST_CASE("the time series counts pending pods, queues, nodes in use and stranded free CPU", "[cluster][usage]") {
+  // Two 2-CPU nodes. At 15 s three 1.5-CPU pods arrive: two fit (one per node), the third waits in
+  // unschedulablePods. Each node then has 500m free, too little for the median pending pod (1.5 CPU):
+  // all of the free CPU is stranded.
+  const std::string yaml = kHeader + R"(  duration: 1m
+  cluster:
+    nodePools:
+    - name: n
+      count: 2
+      template: {status: {capacity: {cpu: "2", memory: 4Gi, pods: 110}}}
+  timeline:
+  - at: 15s
+    arrivals:
+      name: big
+      count: 3
+      interval: 1ms
+      template:
+        spec:
+          containers: [{name: c, image: "app:1", resources: {requests: {cpu: 1500m, memory: 1Gi}}}]
+)";
+  auto c = run(yaml);
+  const metrics::UsageSample& s = c->usage().back();
+  CHECK(s.at == base::SimTime::zero() + 60_s);
+  CHECK(s.nodes_in_use == 2);
+  CHECK(s.pods_pending == 1);
+  CHECK(s.queue_active + s.queue_backoff + s.queue_unschedulable == 1);
+  CHECK(s.cpu_fragmentation_ppm == 1'000'000);
+  // At 10 s, before the arrivals, nothing is pending and nothing is stranded.
+  CHECK(c->usage().front().pods_pending == 0);
+  CHECK(c->usage().front().cpu_fragmentation_ppm == 0);
 }
