@@ -133,6 +133,14 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
       [p = &c->pods_](base::SimTime now, const api::Pod& pod, const scheduler::AttemptResult& r) {
         p->observe_attempt(now, pod, r.node, r.message);
       });
+  c->scheduler_->on_attempt.connect([c = c.get()](base::SimTime, const api::Pod&, const scheduler::AttemptResult& r) {
+    if (r.node.empty() && r.reasons != nullptr) {
+      ++c->unschedulable_attempts_;
+      for (const auto& [reason, nodes] : *r.reasons) {
+        ++c->unschedulable_reasons_[reason];
+      }
+    }
+  });
   c->scheduler_->on_queued.connect(
       [p = &c->pods_](base::SimTime now, const api::Pod& pod) { p->observe_queued(now, pod); });
   return c;
@@ -847,6 +855,12 @@ metrics::RunSummary Cluster::summary() const {
   s.image_pulls = nodes_.image_pulls();
   s.images_collected = nodes_.images_collected();
   s.expectations = checks_.results();
+  s.unschedulable_attempts = unschedulable_attempts_;
+  for (const auto& [reason, count] : unschedulable_reasons_) {
+    s.unschedulable_reasons.emplace_back(reason, count);
+  }
+  std::stable_sort(s.unschedulable_reasons.begin(), s.unschedulable_reasons.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   s.container_restarts = nodes_.container_restarts();
   s.oom_kills = nodes_.oom_kills();
   s.evictions = nodes_.evictions();

@@ -32,6 +32,28 @@ void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
     }
   }
   out.pods = c;
+  // Throughput: bindings per second of simulated time.
+  std::vector<std::int64_t> bound_seconds;
+  bound_seconds.reserve(scheduling.size());
+  for (const PodRecord& r : records) {
+    if (r.bound) {
+      bound_seconds.push_back(r.bound->since_start().nanos());
+    }
+  }
+  std::sort(bound_seconds.begin(), bound_seconds.end());
+  out.throughput_mean = 0;
+  out.throughput_peak = 0;
+  if (!bound_seconds.empty()) {
+    std::int64_t span = bound_seconds.back() - bound_seconds.front();
+    out.throughput_mean = span > 0 ? static_cast<double>(bound_seconds.size() - 1) * 1e9 / static_cast<double>(span)
+                                   : static_cast<double>(bound_seconds.size());
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < bound_seconds.size(); ++i) {
+      bool same = i > 0 && bound_seconds[i] / 1'000'000'000 == bound_seconds[i - 1] / 1'000'000'000;
+      run = same ? run + 1 : 1;
+      out.throughput_peak = std::max<std::uint64_t>(out.throughput_peak, run);
+    }
+  }
   out.scheduling_latency = latency_stats(std::move(scheduling));
   out.startup_latency = latency_stats(std::move(startup));
 }
@@ -168,6 +190,17 @@ std::string format_summary_text(const RunSummary& s) {
   out += latency_line("scheduling latency:", s.scheduling_latency);
   out += latency_line("pod startup latency:", s.startup_latency);
   fmt::format_to(it, "scheduling attempts:   {}\n", s.scheduling_attempts);
+  if (s.pods.scheduled > 0) {
+    fmt::format_to(it, "scheduling throughput: mean {:.1f} pods/s, peak {} pods/s (1 s windows)\n", s.throughput_mean,
+                   s.throughput_peak);
+  }
+  if (s.unschedulable_attempts > 0) {
+    std::string reasons;
+    for (const auto& [reason, count] : s.unschedulable_reasons) {
+      reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", reason, count);
+    }
+    fmt::format_to(it, "unschedulable:         {} attempts ({})\n", s.unschedulable_attempts, reasons);
+  }
   fmt::format_to(it, "image pulls:           {}{}\n", s.image_pulls,
                  s.images_collected == 0 ? std::string()
                                          : fmt::format(" ({} images garbage-collected)", s.images_collected));
@@ -229,6 +262,14 @@ std::string format_summary_json(const RunSummary& s) {
   fmt::format_to(it, "  \"scheduling_latency\": {},\n", latency_json(s.scheduling_latency));
   fmt::format_to(it, "  \"startup_latency\": {},\n", latency_json(s.startup_latency));
   fmt::format_to(it, "  \"scheduling_attempts\": {},\n", s.scheduling_attempts);
+  fmt::format_to(it, "  \"throughput\": {{\"mean_pods_per_second\": {:.3f}, \"peak_pods_per_second\": {}}},\n",
+                 s.throughput_mean, s.throughput_peak);
+  fmt::format_to(it, "  \"unschedulable\": {{\"attempts\": {}, \"reasons\": [", s.unschedulable_attempts);
+  for (std::size_t i = 0; i < s.unschedulable_reasons.size(); ++i) {
+    fmt::format_to(it, "{}{{\"reason\": {}, \"attempts\": {}}}", i == 0 ? "" : ", ",
+                   json_quote(s.unschedulable_reasons[i].first), s.unschedulable_reasons[i].second);
+  }
+  fmt::format_to(it, "]}},\n");
   fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
   if (s.images_collected > 0) {
     fmt::format_to(it, "  \"images_collected\": {},\n", s.images_collected);

@@ -494,6 +494,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
     }
     result.message = num_nodes == 0 && pre.is_success() ? std::string("no nodes available to schedule pods")
                                                         : fit_error_message(num_nodes, reasons, post.message);
+    result.reasons = &reasons;
     record_unschedulable(qp, result.message);
     on_queue_changed();
   } else {

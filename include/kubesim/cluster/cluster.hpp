@@ -154,6 +154,9 @@ class Cluster {
   base::SimTime next_observation_ = next_sample_;
   std::vector<std::string> warnings_;
   EventLog* event_log_ = nullptr;
+  /// Scheduling attempts that found no node, and per filter reason the attempts that saw it.
+  std::uint64_t unschedulable_attempts_ = 0;
+  std::map<std::string, std::uint64_t> unschedulable_reasons_;
   /// Kubernetes Events reported, by (type, reason).
   std::map<std::pair<std::string, std::string>, std::uint64_t> k8s_events_;
 

@@ -71,6 +71,14 @@ struct RunSummary {
   /// created → running (all containers started).
   LatencyStats startup_latency;
   std::uint64_t scheduling_attempts = 0;
+  /// Bindings per simulated second: the mean over the span from the first to the last binding, and
+  /// the most in one whole second of simulated time ([k s, k+1 s)).
+  double throughput_mean = 0;
+  std::uint64_t throughput_peak = 0;
+  /// Attempts that found no node, and per filter reason the attempts in which at least one node gave
+  /// it (sorted by count, then reason).
+  std::uint64_t unschedulable_attempts = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> unschedulable_reasons;
   std::uint64_t image_pulls = 0;
   /// Images deleted by the kubelets' image GC (printed only when non-zero).
   std::uint64_t images_collected = 0;

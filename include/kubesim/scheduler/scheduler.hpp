@@ -45,6 +45,9 @@ struct AttemptResult {
   std::string message;
   std::int32_t nodes_evaluated = 0;
   std::int32_t nodes_feasible = 0;
+  /// When unschedulable: each filter reason and how many nodes gave it (the FitError's histogram).
+  /// Points into the scheduler and is valid only during the on_attempt call.
+  const std::map<std::string, std::int32_t>* reasons = nullptr;
 };
 
 /// numFeasibleNodesToFind (K8S-SEMANTICS §3): how many feasible nodes to look for among `num_all_nodes`
