@@ -1,5 +1,7 @@
 #include "diff_command.hpp"
 
+#include "exit_codes.hpp"
+
 #include "kubesim/metrics/summary_diff.hpp"
 #include "kubesim/scenario/summary_reader.hpp"
 

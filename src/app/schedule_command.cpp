@@ -1,5 +1,7 @@
 #include "schedule_command.hpp"
 
+#include "exit_codes.hpp"
+
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/scenario/scheduler_config_reader.hpp"
 #include "kubesim/scheduler/explain.hpp"
@@ -17,9 +19,6 @@
 
 namespace kubesim::app {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;
 
 using scheduler::ExplainResult;
 using scheduler::Status;

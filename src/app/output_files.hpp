@@ -1,0 +1,21 @@
+#pragma once
+
+/// Helpers shared by the subcommands that read scenarios and write files.
+
+#include "kubesim/scenario/scenario_spec.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace kubesim::app {
+
+/// Loads the scenario at `path`, or the built-in quickstart when `path` is empty. Prints the
+/// diagnostics on stderr and returns nullopt when the scenario has errors.
+std::optional<scenario::ScenarioSpec> load_scenario_or_report(const std::string& path);
+
+/// Writes `content` to `path` through a temporary file, so a failure never leaves a half-written file.
+/// Returns false (errno set) on failure.
+bool write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace kubesim::app

@@ -1,0 +1,132 @@
+#include "run_command.hpp"
+
+#include "exit_codes.hpp"
+#include "output_files.hpp"
+
+#include "kubesim/base/time.hpp"
+#include "kubesim/cluster/cluster.hpp"
+#include "kubesim/cluster/event_log.hpp"
+#include "kubesim/cluster/history_log.hpp"
+#include "kubesim/metrics/expectation_result.hpp"
+#include "kubesim/metrics/run_summary.hpp"
+#include "kubesim/metrics/usage_series.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kubesim::app {
+
+using scenario::ScenarioSpec;
+
+int run_run(const RunArgs& args) {
+  kubesim::cluster::RunOptions options;
+  options.seed = args.seed;
+  options.node_usage = args.node_usage;
+  if (args.node_usage && args.out_dir.empty()) {
+    fmt::print(stderr, "error: --node-usage writes node_usage.csv into the --out directory (add --out DIR)\n");
+    return kExitBadInput;
+  }
+  if (!args.duration.empty()) {
+    auto d = kubesim::base::parse_duration(args.duration);
+    if (!d || *d <= kubesim::base::Duration::zero()) {
+      fmt::print(stderr, "error: invalid value '{}' for --duration (use a positive duration like 90s, 10m, 1h30m)\n",
+                 args.duration);
+      return kExitBadInput;
+    }
+    options.duration = *d;
+  }
+  std::optional<ScenarioSpec> spec = load_scenario_or_report(args.scenario);
+  if (!spec) {
+    return kExitBadInput;
+  }
+  std::filesystem::path out_dir(args.out_dir);
+  if (!args.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      fmt::print(stderr, "error: cannot create output directory '{}': {}\n", args.out_dir, ec.message());
+      return kExitBadInput;
+    }
+  }
+  std::optional<kubesim::cluster::HistoryLog> history;
+  if (!args.history.empty()) {
+    history.emplace(args.history);
+    if (!history->is_open()) {
+      fmt::print(stderr, "error: cannot write history file '{}': {}\n", args.history, std::strerror(errno));
+      return kExitBadInput;
+    }
+  }
+
+  auto cluster = kubesim::cluster::Cluster::build(*spec, options);
+  if (!cluster) {
+    fmt::print(stderr, "{}: error: {}\n", spec->file, cluster.error());
+    return kExitBadInput;
+  }
+  if (history) {
+    cluster.value()->attach_history(*history);
+  }
+  std::optional<kubesim::cluster::EventLog> events;
+  if (!args.out_dir.empty()) {
+    events.emplace((out_dir / "events.jsonl").string());
+    if (!events->is_open()) {
+      fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
+      return kExitBadInput;
+    }
+    cluster.value()->attach_event_log(*events);
+  }
+  auto wall_start = std::chrono::steady_clock::now();
+  cluster.value()->run();
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  kubesim::metrics::RunSummary summary = cluster.value()->summary();
+  for (const std::string& w : cluster.value()->warnings()) {
+    fmt::print(stderr, "warning: {}\n", w);
+  }
+  if (history && !history->commit()) {
+    fmt::print(stderr, "error: cannot write history file '{}': {}\n", args.history, std::strerror(errno));
+    return kExitFailure;
+  }
+  if (!args.out_dir.empty()) {
+    const kubesim::cluster::Cluster& c = *cluster.value();
+    std::vector<std::pair<std::string, std::string>> files;
+    files.emplace_back("summary.json", kubesim::metrics::format_summary_json(summary));
+    files.emplace_back("pods.csv", kubesim::metrics::format_pods_csv(c.pods().records()));
+    files.emplace_back("timeseries.csv", kubesim::metrics::format_timeseries_csv(c.usage()));
+    if (args.node_usage) {
+      files.emplace_back("node_usage.csv", kubesim::metrics::format_node_usage_csv(c.node_usage(), c.node_names()));
+    }
+    if (!summary.expectations.empty()) {
+      files.emplace_back("junit.xml", kubesim::metrics::format_junit_xml(summary.scenario, summary.expectations));
+    }
+    for (const auto& [name, content] : files) {
+      if (!write_file_atomically(out_dir / name, content) || (name == "summary.json" && !events->commit())) {
+        fmt::print(stderr, "error: cannot write to '{}': {}\n", args.out_dir, std::strerror(errno));
+        return kExitFailure;
+      }
+    }
+  }
+  if (!args.quiet) {
+    std::fputs(kubesim::metrics::format_summary_text(summary).c_str(), stdout);
+    // Wall-clock figures depend on the machine: stderr only, never in the deterministic outputs.
+    fmt::print(stderr, "wall time {:.3f}s, {:.0f} events/s\n", wall,
+               wall > 0 ? static_cast<double>(summary.events) / wall : 0.0);
+  }
+  // A failed expectation is what CI pipelines look for: say which on stderr (even with --quiet) and
+  // exit 1.
+  if (summary.expectations_failed()) {
+    std::fputs(kubesim::metrics::format_expectation_failures(summary.expectations).c_str(), stderr);
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace kubesim::app
