@@ -2,8 +2,10 @@
 //
 // Exit codes: 0 success, 1 internal failure, 2 bad input (scenario or command line).
 
+#include "compare_command.hpp"
 #include "diff_command.hpp"
 #include "exit_codes.hpp"
+#include "merge_command.hpp"
 #include "output_files.hpp"
 #include "run_command.hpp"
 #include "schedule_command.hpp"
@@ -78,6 +80,33 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("current", diff.current, "Current summary.json")->required();
   diff_cmd->add_option("--tolerance", diff.tolerance, "Allowed worsening, e.g. 5% (default 0)");
 
+  kubesim::app::CompareArgs compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run scheduler profiles on the same workload over many seeds; means with 95% confidence intervals");
+  compare_cmd->add_option("scenario", compare.scenario, "Scenario YAML file")->required();
+  compare_cmd
+      ->add_option("--profile", compare.profiles,
+                   "A profile (schedulerName) to compare; repeat it, the first "
+                   "is the baseline")
+      ->take_all();
+  compare_cmd->add_option("--scheduler-config", compare.scheduler_config,
+                          "A KubeSchedulerConfiguration file with more profiles");
+  compare_cmd->add_option("--seeds", compare.seeds, "Seeds to run, e.g. 1-20 or 1-5,10 (default 1-10)");
+  compare_cmd->add_option("--jobs,-j", compare.jobs, "Runs at a time (default: the number of cores)");
+  compare_cmd->add_option("--out", compare.out_dir, "Output directory (default kubesim-compare)");
+  compare_cmd->add_option("--shard", compare.shard, "Run only shard I of N (I from 0) of the profile x seed grid");
+  compare_cmd->add_option("--duration", compare.duration,
+                          "Simulated-time limit for every run (overrides spec.duration)");
+  compare_cmd->add_flag("--quiet,-q", compare.quiet, "Print nothing on success (files are still written)");
+
+  kubesim::app::MergeArgs merge;
+  CLI::App* merge_cmd =
+      app.add_subcommand("merge", "Combine the output folders of the shards of one `kubesim compare --shard` sweep");
+  merge_cmd->add_option("dirs", merge.dirs, "The shards' --out folders")->required();
+  merge_cmd->add_option("--out", merge.out_dir,
+                        "Where comparison.csv and comparison.html go (default kubesim-compare)");
+  merge_cmd->add_flag("--quiet,-q", merge.quiet, "Print nothing on success (files are still written)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -96,6 +125,12 @@ int main(int argc, char** argv) {
     }
     if (schedule_cmd->parsed()) {
       return kubesim::app::run_schedule(schedule);
+    }
+    if (compare_cmd->parsed()) {
+      return kubesim::app::run_compare(compare);
+    }
+    if (merge_cmd->parsed()) {
+      return kubesim::app::run_merge(merge);
     }
     if (diff_cmd->parsed()) {
       return kubesim::app::run_diff(diff);

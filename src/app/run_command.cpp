@@ -20,12 +20,52 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
 namespace kubesim::app {
 
 using scenario::ScenarioSpec;
+
+namespace {
+
+// A one-line progress report on a terminal's stderr for runs longer than a couple of seconds:
+// simulated time, events per wall-clock second, pods pending. Redrawn at most four times a second at
+// the usage samples, erased at the end; never shown when stderr is not a terminal (CI logs, pipes).
+// Only the display depends on the wall clock; the run does not.
+class ProgressLine {
+ public:
+  ProgressLine(std::chrono::steady_clock::time_point start, bool enabled) : start_(start), enabled_(enabled) {}
+  [[nodiscard]] bool enabled() const { return enabled_; }
+
+  void update(const metrics::UsageSample& s, std::uint64_t events) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(2) || now - last_ < std::chrono::milliseconds(250)) {
+      return;
+    }
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    fmt::print(stderr, "\rsimulated {}, {:.0f} events/s, {} pods pending\033[K",
+               base::format_duration(s.at.since_start()), static_cast<double>(events) / seconds, s.pods_pending);
+    std::fflush(stderr);
+    last_ = now;
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) {
+      fmt::print(stderr, "\r\033[K");
+      shown_ = false;
+    }
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+  bool enabled_ = false;
+  bool shown_ = false;
+};
+
+}  // namespace
 
 int run_run(const RunArgs& args) {
   kubesim::cluster::RunOptions options;
@@ -84,7 +124,13 @@ int run_run(const RunArgs& args) {
     cluster.value()->attach_event_log(*events);
   }
   auto wall_start = std::chrono::steady_clock::now();
+  ProgressLine progress(wall_start, !args.quiet && isatty(fileno(stderr)) != 0);
+  if (progress.enabled()) {
+    cluster.value()->on_sample(
+        [&progress](const metrics::UsageSample& s, std::uint64_t processed) { progress.update(s, processed); });
+  }
   cluster.value()->run();
+  progress.clear();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
   kubesim::metrics::RunSummary summary = cluster.value()->summary();

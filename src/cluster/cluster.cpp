@@ -121,6 +121,37 @@ base::Expected<std::unique_ptr<Cluster>, std::string> Cluster::build(const scena
     p->observe(now, before, after);
   });
   c->api_.on_change.connect(
+      [r = &c->reconciliation_](base::SimTime now, apiserver::Verb, apiserver::ClientId, const store::Change& change) {
+        bool deleted = change.type == store::ChangeType::Deleted;
+        auto before_after = [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const T* after = deleted ? nullptr : change.object.as<T>().get();
+          const T* before = deleted           ? change.object.as<T>().get()
+                            : change.previous ? change.previous.as<T>().get()
+                                              : nullptr;
+          return std::pair{before, after};
+        };
+        switch (change.object.kind) {
+        case api::Kind::Pod: {
+          auto [before, after] = before_after(std::type_identity<api::Pod>{});
+          r->observe_pod(now, before, after);
+          break;
+        }
+        case api::Kind::Deployment: {
+          auto [before, after] = before_after(std::type_identity<api::Deployment>{});
+          r->observe_deployment(now, before, after);
+          break;
+        }
+        case api::Kind::EndpointSlice: {
+          auto [before, after] = before_after(std::type_identity<api::EndpointSlice>{});
+          r->observe_endpoint_slice(now, before, after);
+          break;
+        }
+        default:
+          break;
+        }
+      });
+  c->api_.on_change.connect(
       [e = &c->k8s_events_](base::SimTime, apiserver::Verb, apiserver::ClientId, const store::Change& change) {
         if (change.object.kind != api::Kind::Event || change.type == store::ChangeType::Deleted) {
           return;
@@ -289,6 +320,9 @@ void Cluster::take_usage_sample() {
   s.queue_unschedulable = static_cast<std::int32_t>(queue.unschedulable_size());
   s.cpu_fragmentation_ppm = free_cpu > 0 ? stranded_cpu * 1'000'000 / free_cpu : 0;
   next_sample_ = next_sample_ + kUsageSampleInterval;
+  if (on_sample_) {
+    on_sample_(s, sim_.events_processed());
+  }
 }
 
 void Cluster::dispatch(const sim::Event& e) {
@@ -611,6 +645,9 @@ void Cluster::run_node_action(std::uint32_t entry, const scenario::NodeAction& a
         warn(fmt::format("{} {}", key, name), "no such node");
         break;
       }
+      if (a.op == scenario::NodeOp::Crash || a.op == scenario::NodeOp::Partition) {
+        reconciliation_.node_fault(sim_.now(), name, key);
+      }
       if (a.op == scenario::NodeOp::Crash) {
         nodes_.crash(*index);
       } else if (a.op == scenario::NodeOp::Recover) {
@@ -657,6 +694,7 @@ void Cluster::remove_nodes(const scenario::RemoveNodesAction& a) {
       std::string name = fmt::format("{}-{}", pool.name, live.back());
       live.pop_back();
       if (std::optional<node::NodeIndex> index = nodes_.find(name)) {
+        reconciliation_.node_fault(sim_.now(), name, "removeNodes");
         nodes_.remove(*index);
         proxies_.update_connection(*index);
       }
@@ -861,6 +899,11 @@ metrics::RunSummary Cluster::summary() const {
   }
   std::stable_sort(s.unschedulable_reasons.begin(), s.unschedulable_reasons.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
+  s.preemption_victims = scheduler_->preemption_victims();
+  s.utilization = metrics::summarize_utilization(usage_);
+  s.rollouts = reconciliation_.rollouts();
+  s.node_faults = reconciliation_.node_faults();
+  s.endpoint_convergence = metrics::latency_stats(reconciliation_.endpoint_convergence());
   s.container_restarts = nodes_.container_restarts();
   s.oom_kills = nodes_.oom_kills();
   s.evictions = nodes_.evictions();

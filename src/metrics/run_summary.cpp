@@ -173,6 +173,88 @@ void traffic_json(std::string& out, const std::vector<ServiceTrafficRow>& rows) 
   fmt::format_to(it, "{}],\n", rows.empty() ? "" : "\n  ");
 }
 
+// The identifying names of rollouts and faults (summary.json's "rollout"/"fault" fields, which
+// `kubesim diff` and `compare` use to pair them across runs).
+std::string rollout_id(const RolloutRecord& r) {
+  return fmt::format("{}/{} generation {}", r.namespace_, r.name, r.generation);
+}
+std::string fault_id(const NodeFaultRecord& f) {
+  return fmt::format("{} {} at {}", f.action, f.node, base::format_duration(f.at.since_start()));
+}
+
+constexpr std::size_t kTextListLimit = 10;
+
+std::string reconciliation_text(const RunSummary& s) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  for (std::size_t i = 0; i < s.rollouts.size() && i < kTextListLimit; ++i) {
+    const RolloutRecord& r = s.rollouts[i];
+    std::string outcome = r.completed    ? fmt::format("available after {}", ms(*r.completed - r.started))
+                          : r.superseded ? std::string("superseded by the next spec change")
+                                         : std::string("not complete at the end");
+    fmt::format_to(it, "{:<23}{} ({} replicas), started at {}: {}\n", i == 0 ? "rollouts:" : "", rollout_id(r),
+                   r.replicas, ms(r.started.since_start()), outcome);
+  }
+  if (s.rollouts.size() > kTextListLimit) {
+    fmt::format_to(it, "{:<23}... and {} more (summary.json has them all)\n", "", s.rollouts.size() - kTextListLimit);
+  }
+  for (std::size_t i = 0; i < s.node_faults.size() && i < kTextListLimit; ++i) {
+    const NodeFaultRecord& f = s.node_faults[i];
+    std::string outcome = f.recovered ? fmt::format("replaced and Running after {}", ms(*f.recovered - f.at))
+                                      : fmt::format("{} of them replaced and Running by the end", f.replaced);
+    fmt::format_to(it, "{:<23}{}: {} controller-owned pod(s) lost, {}\n", i == 0 ? "node faults:" : "", fault_id(f),
+                   f.pods_lost, outcome);
+  }
+  if (s.node_faults.size() > kTextListLimit) {
+    fmt::format_to(it, "{:<23}... and {} more (summary.json has them all)\n", "",
+                   s.node_faults.size() - kTextListLimit);
+  }
+  if (s.endpoint_convergence.count > 0) {
+    out += latency_line("endpoint convergence:", s.endpoint_convergence);
+  }
+  return out;
+}
+
+std::string optional_seconds(const std::optional<SimTime>& t) {
+  return t ? format_seconds(t->since_start()) : std::string("null");
+}
+
+std::string reconciliation_json(const RunSummary& s) {
+  std::string out;
+  auto it = std::back_inserter(out);
+  if (!s.rollouts.empty()) {
+    out += "  \"rollouts\": [";
+    for (std::size_t i = 0; i < s.rollouts.size(); ++i) {
+      const RolloutRecord& r = s.rollouts[i];
+      fmt::format_to(it,
+                     "{}\n    {{\"rollout\": {}, \"namespace\": {}, \"deployment\": {}, \"generation\": {}, "
+                     "\"replicas\": {}, \"started_seconds\": {}, \"completed_seconds\": {}, \"duration_seconds\": {}, "
+                     "\"superseded\": {}}}",
+                     i == 0 ? "" : ",", json_quote(rollout_id(r)), json_quote(r.namespace_), json_quote(r.name),
+                     r.generation, r.replicas, format_seconds(r.started.since_start()), optional_seconds(r.completed),
+                     r.completed ? format_seconds(*r.completed - r.started) : "null", r.superseded ? "true" : "false");
+    }
+    out += "\n  ],\n";
+  }
+  if (!s.node_faults.empty()) {
+    out += "  \"node_faults\": [";
+    for (std::size_t i = 0; i < s.node_faults.size(); ++i) {
+      const NodeFaultRecord& f = s.node_faults[i];
+      fmt::format_to(it,
+                     "{}\n    {{\"fault\": {}, \"node\": {}, \"action\": {}, \"at_seconds\": {}, \"pods_lost\": {}, "
+                     "\"replaced\": {}, \"recovered_seconds\": {}, \"duration_seconds\": {}}}",
+                     i == 0 ? "" : ",", json_quote(fault_id(f)), json_quote(f.node), json_quote(f.action),
+                     format_seconds(f.at.since_start()), f.pods_lost, f.replaced, optional_seconds(f.recovered),
+                     f.recovered ? format_seconds(*f.recovered - f.at) : "null");
+    }
+    out += "\n  ],\n";
+  }
+  if (s.endpoint_convergence.count > 0) {
+    fmt::format_to(it, "  \"endpoint_convergence\": {},\n", latency_json(s.endpoint_convergence));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_summary_text(const RunSummary& s) {
@@ -201,6 +283,19 @@ std::string format_summary_text(const RunSummary& s) {
     }
     fmt::format_to(it, "unschedulable:         {} attempts ({})\n", s.unschedulable_attempts, reasons);
   }
+  if (s.preemption_victims > 0) {
+    fmt::format_to(it, "preemption victims:    {}\n", s.preemption_victims);
+  }
+  if (s.utilization.samples > 0) {
+    const UtilizationSummary& u = s.utilization;
+    fmt::format_to(it,
+                   "utilization:           CPU requested {:.1f}% (peak {:.1f}%), used {:.1f}%; memory requested "
+                   "{:.1f}%, used {:.1f}% (means of 10 s samples)\n",
+                   100 * u.cpu_requested_ratio_mean, 100 * u.cpu_requested_ratio_peak, 100 * u.cpu_used_ratio_mean,
+                   100 * u.memory_requested_ratio_mean, 100 * u.memory_used_ratio_mean);
+    fmt::format_to(it, "nodes in use:          mean {:.1f}, peak {} of {}; CPU fragmentation {:.1f}% while pods pend\n",
+                   u.nodes_in_use_mean, u.nodes_in_use_peak, s.nodes, 100 * u.cpu_fragmentation_ratio_mean);
+  }
   fmt::format_to(it, "image pulls:           {}{}\n", s.image_pulls,
                  s.images_collected == 0 ? std::string()
                                          : fmt::format(" ({} images garbage-collected)", s.images_collected));
@@ -212,6 +307,7 @@ std::string format_summary_text(const RunSummary& s) {
     fmt::format_to(it, "cpu contention:        throttled {} container-s, starved {} container-s (10 s samples)\n",
                    s.cpu_throttled_container_seconds, s.cpu_starved_container_seconds);
   }
+  out += reconciliation_text(s);
   std::uint64_t total = 0;
   for (const RequestCountRow& r : s.requests) {
     total += r.count;
@@ -270,6 +366,18 @@ std::string format_summary_json(const RunSummary& s) {
                    json_quote(s.unschedulable_reasons[i].first), s.unschedulable_reasons[i].second);
   }
   fmt::format_to(it, "]}},\n");
+  if (s.preemption_victims > 0) {
+    fmt::format_to(it, "  \"preemption_victims\": {},\n", s.preemption_victims);
+  }
+  const UtilizationSummary& u = s.utilization;
+  fmt::format_to(it,
+                 "  \"utilization\": {{\"cpu_requested_ratio_mean\": {:.6f}, \"cpu_requested_ratio_peak\": {:.6f}, "
+                 "\"cpu_used_ratio_mean\": {:.6f}, \"memory_requested_ratio_mean\": {:.6f}, "
+                 "\"memory_used_ratio_mean\": {:.6f}, \"nodes_in_use_mean\": {:.3f}, \"nodes_in_use_peak\": {}, "
+                 "\"cpu_fragmentation_ratio_mean\": {:.6f}}},\n",
+                 u.cpu_requested_ratio_mean, u.cpu_requested_ratio_peak, u.cpu_used_ratio_mean,
+                 u.memory_requested_ratio_mean, u.memory_used_ratio_mean, u.nodes_in_use_mean, u.nodes_in_use_peak,
+                 u.cpu_fragmentation_ratio_mean);
   fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
   if (s.images_collected > 0) {
     fmt::format_to(it, "  \"images_collected\": {},\n", s.images_collected);
@@ -284,6 +392,7 @@ std::string format_summary_json(const RunSummary& s) {
                    "{}}},\n",
                    s.cpu_throttled_container_seconds, s.cpu_starved_container_seconds);
   }
+  out += reconciliation_json(s);
   fmt::format_to(it, "  \"store_revision\": {},\n", s.store_revision);
   fmt::format_to(it, "  \"api_requests\": [");
   for (std::size_t i = 0; i < s.requests.size(); ++i) {

@@ -70,7 +70,17 @@ Direction direction_of(std::string_view name) {
       (starts_with(name, "scheduling_latency.") || starts_with(name, "startup_latency."))) {
     return Direction::Neutral;  // how many pods the statistics cover
   }
-  for (std::string_view p : {"scheduling_latency.", "startup_latency.", "containers.", "cpu_contention."}) {
+  if (ends_with(name, ".count") && starts_with(name, "endpoint_convergence.")) {
+    return Direction::Neutral;
+  }
+  if ((starts_with(name, "rollouts[") || starts_with(name, "node_faults[")) && ends_with(name, ".duration_seconds")) {
+    return Direction::LowerIsBetter;
+  }
+  if (name == "utilization.cpu_fragmentation_ratio_mean") {
+    return Direction::LowerIsBetter;
+  }
+  for (std::string_view p :
+       {"scheduling_latency.", "startup_latency.", "containers.", "cpu_contention.", "endpoint_convergence."}) {
     if (starts_with(name, p)) {
       return Direction::LowerIsBetter;
     }

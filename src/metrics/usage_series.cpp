@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kubesim::metrics {
 
 std::string format_timeseries_csv(const std::vector<UsageSample>& samples) {
@@ -45,6 +47,50 @@ CpuContention cpu_contention(const std::vector<UsageSample>& samples, base::Dura
     c.starved_container_seconds += s.cpu_starved_containers * seconds;
   }
   return c;
+}
+
+namespace {
+
+double ratio(std::int64_t part, std::int64_t whole) {
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+}
+
+}  // namespace
+
+UtilizationSummary summarize_utilization(const std::vector<UsageSample>& samples) {
+  UtilizationSummary u;
+  double fragmentation_sum = 0;
+  std::size_t with_pending = 0;
+  for (const UsageSample& s : samples) {
+    u.nodes_in_use_peak = std::max(u.nodes_in_use_peak, s.nodes_in_use);
+    double cpu_requested = ratio(s.cpu_requested_millicpu, s.cpu_allocatable_millicpu);
+    u.cpu_requested_ratio_peak = std::max(u.cpu_requested_ratio_peak, cpu_requested);
+    if (s.pods_pending > 0) {
+      fragmentation_sum += static_cast<double>(s.cpu_fragmentation_ppm) / 1e6;
+      ++with_pending;
+    }
+    if (s.nodes == 0) {
+      continue;
+    }
+    ++u.samples;
+    u.cpu_requested_ratio_mean += cpu_requested;
+    u.cpu_used_ratio_mean += ratio(s.cpu_used_millicpu, s.cpu_allocatable_millicpu);
+    u.memory_requested_ratio_mean += ratio(s.memory_requested_bytes, s.memory_allocatable_bytes);
+    u.memory_used_ratio_mean += ratio(s.memory_used_bytes, s.memory_allocatable_bytes);
+    u.nodes_in_use_mean += s.nodes_in_use;
+  }
+  if (u.samples > 0) {
+    auto n = static_cast<double>(u.samples);
+    u.cpu_requested_ratio_mean /= n;
+    u.cpu_used_ratio_mean /= n;
+    u.memory_requested_ratio_mean /= n;
+    u.memory_used_ratio_mean /= n;
+    u.nodes_in_use_mean /= n;
+  }
+  if (with_pending > 0) {
+    u.cpu_fragmentation_ratio_mean = fragmentation_sum / static_cast<double>(with_pending);
+  }
+  return u;
 }
 
 }  // namespace kubesim::metrics

@@ -553,6 +553,18 @@ Expected<SchedulerConfiguration, Diagnostics> parse_scheduler_configuration(std:
   return std::move(*out);
 }
 
+Expected<SchedulerConfiguration, Diagnostics> load_scheduler_configuration(const std::string& path) {
+  std::string text;
+  std::string error;
+  if (!internal::read_text_file(path, text, error)) {
+    Diagnostics diags;
+    diags.error(SourceLocation{path, 0, 0},
+                fmt::format("cannot read scheduler configuration file '{}': {}", path, error));
+    return base::unexpected(std::move(diags));
+  }
+  return parse_scheduler_configuration(text, path);
+}
+
 Expected<ScheduleSnapshot, Diagnostics> parse_schedule_snapshot(std::string_view yaml_text, const std::string& file) {
   Diagnostics diags;
   internal::Reader r(file, diags);

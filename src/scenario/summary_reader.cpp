@@ -37,6 +37,12 @@ std::optional<double> number_of(const YAML::Node& node) {
 std::string element_key(const YAML::Node& item) {
   static constexpr std::array<std::string_view, 8> kIdFields = {"client", "verb",      "resource", "type",
                                                                 "reason", "namespace", "service",  "check"};
+  // Rollouts and node faults carry one identifying field of their own.
+  for (const char* id : {"rollout", "fault"}) {
+    if (item[id] && item[id].IsScalar()) {
+      return item[id].Scalar();
+    }
+  }
   std::string key;
   for (auto it = item.begin(); it != item.end(); ++it) {
     const std::string& field = it->first.Scalar();

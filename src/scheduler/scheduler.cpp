@@ -596,6 +596,7 @@ void Scheduler::preempt(const api::Pod& preemptor, const std::string& node,
     recorder_for(preemptor).record(client::reference_to(*victim), api::kEventTypeNormal, "Preempted",
                                    fmt::format("Preempted by pod {} on node {}", preemptor.metadata.uid, node));
     // DeleteOptions{}: the victim's own terminationGracePeriodSeconds.
+    ++preemption_victims_;
     client_.remove(api::Kind::Pod, victim->metadata.namespace_, victim->metadata.name);
   }
   // Lower-priority pods nominated to the node may no longer fit there: clearing their nomination sends

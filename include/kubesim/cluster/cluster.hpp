@@ -16,6 +16,7 @@
 #include "kubesim/cluster/history_log.hpp"
 #include "kubesim/controllers/controller_manager.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
+#include "kubesim/metrics/reconciliation.hpp"
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/metrics/usage_series.hpp"
 #include "kubesim/node/node_agent.hpp"
@@ -25,6 +26,7 @@
 #include "kubesim/sim/simulation.hpp"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -51,6 +53,11 @@ class Cluster {
   void attach_history(HistoryLog& log);
   /// Sends every Kubernetes Event occurrence, timeline action and run warning to `log` (events.jsonl).
   void attach_event_log(EventLog& log);
+  /// Calls `fn` after every usage sample (every kUsageSampleInterval of simulated time) with the
+  /// sample and the number of events processed: for a progress line. It must not change the model.
+  void on_sample(std::function<void(const metrics::UsageSample&, std::uint64_t events)> fn) {
+    on_sample_ = std::move(fn);
+  }
   /// Runs the simulation to its horizon (or until nothing is left to do).
   void run();
   /// Runs the simulation up to `t` (at most the horizon), starting it on the first call; call it again
@@ -142,6 +149,7 @@ class Cluster {
   controllers::ControllerManager controllers_;
   client::Client scenario_client_;
   metrics::PodLifecycle pods_;
+  metrics::ReconciliationTracker reconciliation_;
   std::vector<metrics::UsageSample> usage_;
   std::vector<metrics::NodeUsageSample> node_usage_;
   bool keep_node_usage_ = false;
@@ -154,6 +162,7 @@ class Cluster {
   base::SimTime next_observation_ = next_sample_;
   std::vector<std::string> warnings_;
   EventLog* event_log_ = nullptr;
+  std::function<void(const metrics::UsageSample&, std::uint64_t)> on_sample_;
   /// Scheduling attempts that found no node, and per filter reason the attempts that saw it.
   std::uint64_t unschedulable_attempts_ = 0;
   std::map<std::string, std::uint64_t> unschedulable_reasons_;

@@ -6,6 +6,8 @@
 
 #include "kubesim/metrics/expectation_result.hpp"
 #include "kubesim/metrics/pod_lifecycle.hpp"
+#include "kubesim/metrics/reconciliation.hpp"
+#include "kubesim/metrics/usage_series.hpp"
 
 #include <cstdint>
 #include <string>
@@ -79,6 +81,8 @@ struct RunSummary {
   /// it (sorted by count, then reason).
   std::uint64_t unschedulable_attempts = 0;
   std::vector<std::pair<std::string, std::uint64_t>> unschedulable_reasons;
+  /// Pods the scheduler deleted to make room for higher-priority ones (printed only when non-zero).
+  std::uint64_t preemption_victims = 0;
   std::uint64_t image_pulls = 0;
   /// Images deleted by the kubelets' image GC (printed only when non-zero).
   std::uint64_t images_collected = 0;
@@ -91,6 +95,14 @@ struct RunSummary {
   /// samples (printed only when one is non-zero).
   std::int64_t cpu_throttled_container_seconds = 0;
   std::int64_t cpu_starved_container_seconds = 0;
+  /// Requested and used resources against allocatable, nodes in use, fragmentation (usage samples).
+  UtilizationSummary utilization;
+  /// Reconciliation (metrics/reconciliation.hpp): every Deployment rollout, every node fault and its
+  /// recovery, and endpoint convergence latencies. Rollouts and faults are left out of the text and JSON
+  /// when empty, convergence when it has no sample.
+  std::vector<RolloutRecord> rollouts;
+  std::vector<NodeFaultRecord> node_faults;
+  LatencyStats endpoint_convergence;
   /// The store's last resourceVersion (number of writes).
   std::uint64_t store_revision = 0;
   std::vector<RequestCountRow> requests;

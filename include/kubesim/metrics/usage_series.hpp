@@ -75,4 +75,22 @@ struct CpuContention {
 };
 CpuContention cpu_contention(const std::vector<UsageSample>& samples, base::Duration interval);
 
+/// The usage series reduced to the figures a policy comparison needs: means over the samples with at
+/// least one running node (a run's warm-up and tail count like the rest), peaks over all samples.
+/// Ratios are of the running nodes' allocatable, 0 when nothing ran.
+struct UtilizationSummary {
+  double cpu_requested_ratio_mean = 0;
+  double cpu_requested_ratio_peak = 0;
+  double cpu_used_ratio_mean = 0;
+  double memory_requested_ratio_mean = 0;
+  double memory_used_ratio_mean = 0;
+  double nodes_in_use_mean = 0;
+  std::int32_t nodes_in_use_peak = 0;
+  /// Mean of cpu_fragmentation over the samples with a pending pod (fragmentation is 0 without one,
+  /// which would dilute the mean); 0 when no sample had a pending pod.
+  double cpu_fragmentation_ratio_mean = 0;
+  std::size_t samples = 0;
+};
+UtilizationSummary summarize_utilization(const std::vector<UsageSample>& samples);
+
 }  // namespace kubesim::metrics

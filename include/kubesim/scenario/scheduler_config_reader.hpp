@@ -51,6 +51,9 @@ struct SchedulerConfiguration {
 base::Expected<SchedulerConfiguration, base::Diagnostics> parse_scheduler_configuration(std::string_view yaml_text,
                                                                                         const std::string& file);
 
+/// Reads the file `path` and parses it (for `kubesim compare --scheduler-config FILE`).
+base::Expected<SchedulerConfiguration, base::Diagnostics> load_scheduler_configuration(const std::string& path);
+
 /// The input of `kubesim schedule`: a multi-document YAML stream of manifests (Nodes, Pods, Services,
 /// ReplicaSets, PodDisruptionBudgets, PriorityClasses, ...) and at most one KubeSchedulerConfiguration.
 struct ScheduleSnapshot {

@@ -107,6 +107,8 @@ class Scheduler final : public FrameworkHandle {
 
   [[nodiscard]] const SchedulingQueue& queue() const { return *queue_; }
   [[nodiscard]] std::uint64_t attempts() const { return attempts_; }
+  /// Pods deleted by preemption (each victim once per preemption that chose it).
+  [[nodiscard]] std::uint64_t preemption_victims() const { return preemption_victims_; }
 
  private:
   Scheduler(sim::Simulation& sim, apiserver::ApiServer& server, SchedulerConfig config);
@@ -176,6 +178,7 @@ class Scheduler final : public FrameworkHandle {
   std::uint64_t current_bind_tag_ = 0;  // the tag of the bind being issued by run_bind
   std::uint32_t next_start_node_index_ = 0;
   std::uint64_t attempts_ = 0;
+  std::uint64_t preemption_victims_ = 0;
   bool cycle_scheduled_ = false;
   /// The end of the last cycle's simulated compute time (cycle_cost per pod): no cycle starts earlier.
   base::SimTime busy_until_;
