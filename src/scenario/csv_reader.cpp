@@ -142,7 +142,7 @@ base::Expected<CsvTable, base::Diagnostics> load_csv(const std::string& path) {
 }
 
 base::Expected<std::vector<std::optional<double>>, base::Diagnostics> numeric_column(const CsvTable& table,
-                                                                                    std::string_view name) {
+                                                                                     std::string_view name) {
   base::Diagnostics diags;
   std::optional<std::size_t> col = table.column(name);
   if (!col) {

@@ -39,6 +39,6 @@ base::Expected<CsvTable, base::Diagnostics> load_csv(const std::string& path);
 /// milestones a pod never reached empty). A missing column or a cell that is not a finite decimal
 /// number is an error at its line (and column number, 1-based, counted in fields).
 base::Expected<std::vector<std::optional<double>>, base::Diagnostics> numeric_column(const CsvTable& table,
-                                                                                    std::string_view name);
+                                                                                     std::string_view name);
 
 }  // namespace kubesim::scenario
