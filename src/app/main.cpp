@@ -5,6 +5,7 @@
 #include "diff_command.hpp"
 #include "exit_codes.hpp"
 #include "output_files.hpp"
+#include "report_command.hpp"
 #include "run_command.hpp"
 #include "schedule_command.hpp"
 
@@ -78,6 +79,12 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("current", diff.current, "Current summary.json")->required();
   diff_cmd->add_option("--tolerance", diff.tolerance, "Allowed worsening, e.g. 5% (default 0)");
 
+  kubesim::app::ReportArgs report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Turn a `kubesim run --out DIR` folder into one self-contained HTML page (charts, no JavaScript)");
+  report_cmd->add_option("dir", report.dir, "The folder `kubesim run --out` wrote")->required();
+  report_cmd->add_option("-o,--output", report.output, "Where to write the page (default DIR/report.html)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -99,6 +106,9 @@ int main(int argc, char** argv) {
     }
     if (diff_cmd->parsed()) {
       return kubesim::app::run_diff(diff);
+    }
+    if (report_cmd->parsed()) {
+      return kubesim::app::run_report(report);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "kubesim: internal error: {}\n", e.what());

@@ -172,8 +172,7 @@ void write_cdf(std::string& out, const std::vector<ReportPod>& pods, std::option
   fmt::format_to(it, "<h3>{}</h3>\n<p class=\"note\">{} over {} pod{}", title, what, cdf.sorted.size(),
                  cdf.sorted.size() == 1 ? "" : "s");
   if (excluded > 0) {
-    fmt::format_to(it, "; {} pod{} {} and {} excluded", excluded, excluded == 1 ? "" : "s", never,
-                   excluded == 1 ? "is" : "are");
+    fmt::format_to(it, "; {} pod{} excluded ({})", excluded, excluded == 1 ? "" : "s", never);
   }
   out += ".";
   if (!cdf.empty()) {
@@ -200,7 +199,7 @@ void write_latency(std::string& out, const ReportData& data) {
   out += "<p class=\"note\">Step CDFs from <code>pods.csv</code>, one step per pod; dashed lines mark the "
          "nearest-rank p50, p90 and p99 (the definitions of <code>summary.json</code>).</p>\n";
   write_cdf(out, *data.pods, &ReportPod::bound, "Scheduling latency", "<code>bound_seconds − created_seconds</code>",
-            "were never bound", kBlue);
+            "never bound", kBlue);
   write_cdf(out, *data.pods, &ReportPod::running, "Start-up latency",
             "<code>running_seconds − created_seconds</code> (created → all containers started)", "never ran", kGreen);
   out += "</section>\n";
