@@ -142,7 +142,8 @@ void write_pending(std::string& out, const ReportTimeseries& ts) {
   }
   out += "<p class=\"note\">Pods in the scheduler's queue at each sample (<code>pods_pending</code>: activeQ, "
          "backoffQ, unschedulablePods and the pod being scheduled)";
-  LineChart chart{"Pending pods", "pods", ts.time_seconds, {{"pending (all queues)", kVermillion, ts.pods_pending}}, 1};
+  // At least 0..5 on the y axis: with 1 as the floor an idle queue gets ticks at 0.2 pods.
+  LineChart chart{"Pending pods", "pods", ts.time_seconds, {{"pending (all queues)", kVermillion, ts.pods_pending}}, 5};
   if (!ts.queue_active.empty() && !ts.queue_backoff.empty() && !ts.queue_unschedulable.empty()) {
     out += ", and each queue (<code>queue_active</code>, <code>queue_backoff</code>, "
            "<code>queue_unschedulable</code>)";
