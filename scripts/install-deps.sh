@@ -7,6 +7,7 @@ packages=(
   build-essential cmake make
   libfmt-dev libcli11-dev libyaml-cpp-dev catch2 libboost-graph-dev
   python3
+  chromium  # only for the headless render check of `kubesim report` (ctest cli.report_chromium)
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "merge_command.hpp"
 #include "output_files.hpp"
+#include "report_command.hpp"
 #include "run_command.hpp"
 #include "schedule_command.hpp"
 
@@ -86,8 +87,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("scenario", compare.scenario, "Scenario YAML file")->required();
   compare_cmd
       ->add_option("--profile", compare.profiles,
-                   "A profile (schedulerName) to compare; repeat it, the first "
-                   "is the baseline")
+                   "A profile (schedulerName) to compare; repeat it, the first is the baseline")
       ->take_all();
   compare_cmd->add_option("--scheduler-config", compare.scheduler_config,
                           "A KubeSchedulerConfiguration file with more profiles");
@@ -106,6 +106,12 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out", merge.out_dir,
                         "Where comparison.csv and comparison.html go (default kubesim-compare)");
   merge_cmd->add_flag("--quiet,-q", merge.quiet, "Print nothing on success (files are still written)");
+
+  kubesim::app::ReportArgs report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Turn a `kubesim run --out DIR` folder into one self-contained HTML page (charts, no JavaScript)");
+  report_cmd->add_option("dir", report.dir, "The folder `kubesim run --out` wrote")->required();
+  report_cmd->add_option("-o,--output", report.output, "Where to write the page (default DIR/report.html)");
 
   try {
     app.parse(argc, argv);
@@ -134,6 +140,9 @@ int main(int argc, char** argv) {
     }
     if (diff_cmd->parsed()) {
       return kubesim::app::run_diff(diff);
+    }
+    if (report_cmd->parsed()) {
+      return kubesim::app::run_report(report);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "kubesim: internal error: {}\n", e.what());

@@ -84,6 +84,30 @@ void flatten(const YAML::Node& node, const std::string& name, bool in_element, S
   }
 }
 
+// A string field of an object, or empty when it is absent or not a scalar.
+std::string text_of(const YAML::Node& map, const char* key) {
+  const YAML::Node v = map[key];
+  return v && v.IsScalar() ? v.Scalar() : std::string();
+}
+
+// Expectations are a table for a reader, not numbers to compare: keep their text as written.
+std::vector<SummaryExpectation> expectations_of(const YAML::Node& doc) {
+  std::vector<SummaryExpectation> out;
+  const YAML::Node list = doc["expectations"];
+  if (!list || !list.IsSequence()) {
+    return out;
+  }
+  for (const YAML::Node& item : list) {
+    if (!item.IsMap()) {
+      continue;
+    }
+    out.push_back(SummaryExpectation{text_of(item, "check"), text_of(item, "name"), text_of(item, "location"),
+                                     text_of(item, "passed") == "true", text_of(item, "measured"),
+                                     text_of(item, "note")});
+  }
+  return out;
+}
+
 }  // namespace
 
 base::Expected<SummaryLeaves, base::Diagnostics> parse_summary(std::string_view json_text, const std::string& file) {
@@ -98,6 +122,8 @@ base::Expected<SummaryLeaves, base::Diagnostics> parse_summary(std::string_view 
       return;
     }
     out.fingerprint = (*doc)["fingerprint"].Scalar();
+    out.scenario = text_of(*doc, "scenario");
+    out.expectations = expectations_of(*doc);
     flatten(*doc, "", false, out);
   });
   if (diags.has_errors()) {

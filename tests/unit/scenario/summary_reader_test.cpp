@@ -50,3 +50,28 @@ TEST_CASE("something that is not a summary is an error", "[scenario][diff]") {
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().str().find("cannot read summary file 'no/such/summary.json'") != std::string::npos);
 }
+
+TEST_CASE("a summary keeps the scenario name and the expectations' text", "[scenario][report]") {
+  auto s = scenario::parse_summary(R"({
+  "scenario": "demo <1>",
+  "pods": {"created": 3},
+  "expectations": [
+    {"check": "pods.pending == 0", "name": "drained", "location": "s.yaml:9:5", "passed": true, "measured": "0"},
+    {"check": "scheduling_latency.p99 < 1s", "name": "", "location": "s.yaml:10:5", "passed": false,
+     "measured": "", "note": "no pod was bound"}],
+  "fingerprint": "00ff"
+}
+)",
+                                   "s.json");
+  REQUIRE(s.has_value());
+  CHECK(s->scenario == "demo <1>");
+  REQUIRE(s->expectations.size() == 2);
+  CHECK(s->expectations[0].check == "pods.pending == 0");
+  CHECK(s->expectations[0].name == "drained");
+  CHECK(s->expectations[0].location == "s.yaml:9:5");
+  CHECK(s->expectations[0].passed);
+  CHECK(s->expectations[0].measured == "0");
+  CHECK_FALSE(s->expectations[1].passed);
+  CHECK(s->expectations[1].measured.empty());
+  CHECK(s->expectations[1].note == "no pod was bound");
+}

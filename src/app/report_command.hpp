@@ -1,0 +1,21 @@
+#pragma once
+
+/// `kubesim report DIR [-o FILE]`: turns the folder `kubesim run --out DIR` wrote into one
+/// self-contained HTML page (default DIR/report.html): headline numbers, utilization and pending pods
+/// over time, latency CDFs, the per-node heat map and the expectations (see docs/metrics.md).
+
+#include <string>
+
+namespace kubesim::app {
+
+struct ReportArgs {
+  std::string dir;
+  /// Where to write the page; empty = DIR/report.html.
+  std::string output;
+};
+
+/// Returns 0 (written), 1 (the page could not be written) or 2 (bad input: summary.json or
+/// timeseries.csv missing or malformed, or any optional file malformed; nothing is written).
+int run_report(const ReportArgs& args);
+
+}  // namespace kubesim::app

@@ -1,0 +1,76 @@
+# kubesim report: a run folder (with node_usage.csv and expectations) becomes one self-contained HTML
+# page with every section; the same folder gives the same bytes; no network reference anywhere; a
+# folder without summary.json or with a broken timeseries.csv exits 2 and writes nothing.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${KUBESIM} run scenarios/kube-proxy-rollout.yaml --out ${WORK}/run --node-usage --quiet
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "kubesim run failed (${rc}):\n${err}")
+endif()
+
+execute_process(COMMAND ${KUBESIM} report ${WORK}/run OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/run/report.html)
+  message(FATAL_ERROR "kubesim report failed (${rc}) or wrote no report.html:\n${out}${err}")
+endif()
+file(READ ${WORK}/run/report.html html)
+foreach(needle "<!DOCTYPE html>" "kubesim report: kube-proxy-rollout" "seed 5" "id=\"utilization\""
+               "CPU (% of allocatable)" "Memory (% of allocatable)" "id=\"pending\"" "Pending pods"
+               "id=\"latency\"" "Scheduling latency" "Start-up latency" "class=\"cdf-curve\"" "id=\"heatmap\""
+               "class=\"heatmap\"" "id=\"expectations\"" "rollout complete" "service/web.success_rate")
+  string(FIND "${html}" "${needle}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "report.html lacks '${needle}'")
+  endif()
+endforeach()
+foreach(forbidden "http://" "https://" "<script" "url(")
+  string(FIND "${html}" "${forbidden}" pos)
+  if(NOT pos EQUAL -1)
+    message(FATAL_ERROR "report.html must be self-contained, but has '${forbidden}' at ${pos}")
+  endif()
+endforeach()
+
+# -o FILE, and byte-identical output for the same folder.
+execute_process(COMMAND ${KUBESIM} report ${WORK}/run -o ${WORK}/again.html RESULT_VARIABLE rc)
+file(READ ${WORK}/again.html again)
+if(NOT rc EQUAL 0 OR NOT html STREQUAL again)
+  message(FATAL_ERROR "a second report of the same folder differs (rc ${rc})")
+endif()
+
+# Without node_usage.csv the heat map section says how to get it.
+file(COPY ${WORK}/run/ DESTINATION ${WORK}/no_usage)
+file(REMOVE ${WORK}/no_usage/node_usage.csv ${WORK}/no_usage/report.html)
+execute_process(COMMAND ${KUBESIM} report ${WORK}/no_usage RESULT_VARIABLE rc)
+file(READ ${WORK}/no_usage/report.html html)
+string(FIND "${html}" "run with <code>--node-usage</code> for the per-node heat map" pos)
+if(NOT rc EQUAL 0 OR pos EQUAL -1)
+  message(FATAL_ERROR "without node_usage.csv the report should say to run with --node-usage (rc ${rc})")
+endif()
+
+function(expect_report_error dir expected)
+  execute_process(COMMAND ${KUBESIM} report ${dir} OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "kubesim report ${dir}: expected exit 2, got ${rc}\n${out}${err}")
+  endif()
+  string(FIND "${err}" "${expected}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "kubesim report ${dir}: stderr lacks '${expected}':\n${err}")
+  endif()
+  if(EXISTS ${dir}/report.html)
+    message(FATAL_ERROR "kubesim report ${dir} failed but wrote report.html")
+  endif()
+endfunction()
+
+# No summary.json.
+file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/no_summary)
+file(REMOVE ${WORK}/no_summary/summary.json ${WORK}/no_summary/report.html)
+expect_report_error(${WORK}/no_summary "error: cannot read summary file '${WORK}/no_summary/summary.json'")
+expect_report_error(${WORK}/no_summary "hint: `kubesim report` reads the folder")
+# A malformed timeseries.csv is reported at its line and column.
+file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/bad_series)
+file(REMOVE ${WORK}/bad_series/report.html)
+file(APPEND ${WORK}/bad_series/timeseries.csv "999,x\n")
+expect_report_error(${WORK}/bad_series "timeseries.csv:")
+expect_report_error(${WORK}/bad_series ": error: row has 2 fields, the header has")
+# Not a folder at all.
+expect_report_error(${WORK}/none "error: '${WORK}/none' is not a directory")
