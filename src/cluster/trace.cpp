@@ -242,16 +242,23 @@ void Cluster::trace_change(base::SimTime now, apiserver::Verb verb, apiserver::C
             old = &o;
           }
         }
-        if (old != nullptr && cs.restart_count > old->restart_count &&
-            cs.last_state.kind == api::ContainerState::Kind::Terminated) {
-          say(fmt::format("{}: container {} ended ({}, exit code {}), restart {}", object_name(meta), cs.name,
-                          cs.last_state.reason, cs.last_state.exit_code, cs.restart_count));
-        } else if (cs.state.kind == api::ContainerState::Kind::Terminated &&
-                   (old == nullptr || old->state.kind != api::ContainerState::Kind::Terminated)) {
-          say(fmt::format("{}: container {} ended ({}, exit code {})", object_name(meta), cs.name, cs.state.reason,
-                          cs.state.exit_code));
-        } else if (cs.state.kind == api::ContainerState::Kind::Waiting && cs.state.reason == "CrashLoopBackOff" &&
-                   (old == nullptr || old->state.reason != cs.state.reason)) {
+        using StateKind = api::ContainerState::Kind;
+        const bool ended_now =
+            cs.state.kind == StateKind::Terminated && (old == nullptr || old->state.kind != StateKind::Terminated);
+        // A container that restarts (or waits in back-off) reports its end in lastState instead.
+        const bool ended_before = !ended_now && cs.last_state.kind == StateKind::Terminated &&
+                                  (old == nullptr || !(old->last_state == cs.last_state)) &&
+                                  (old == nullptr || old->state.kind != StateKind::Terminated);
+        if (ended_now || ended_before) {
+          const api::ContainerState& end = ended_now ? cs.state : cs.last_state;
+          say(fmt::format("{}: container {} ended ({}, exit code {})", object_name(meta), cs.name, end.reason,
+                          end.exit_code));
+        }
+        if (old != nullptr && cs.restart_count > old->restart_count) {
+          say(fmt::format("{}: container {} restarted (restart {})", object_name(meta), cs.name, cs.restart_count));
+        }
+        if (cs.state.kind == StateKind::Waiting && cs.state.reason == "CrashLoopBackOff" &&
+            (old == nullptr || old->state.reason != cs.state.reason)) {
           say(fmt::format("{}: container {} waiting (CrashLoopBackOff)", object_name(meta), cs.name));
         }
       }

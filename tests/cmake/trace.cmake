@@ -28,8 +28,8 @@ set(steps
     "${TIME_RE}kubelet/worker-[01] +default/web-[a-z0-9-]+: Started container nginx \\(Started\\)"
     "${TIME_RE}kubelet/worker-[01] +default/web-[a-z0-9-]+: pod Ready"
     "${TIME_RE}endpointslice +added default/web-[a-z0-9-]+ to Service default/web \\(ready, EndpointSlice default/web-[a-z0-9]+\\)"
-    "${TIME_RE}timeline +traffic to Service default/web"
     "${TIME_RE}kube-proxy/worker-[01] +programmed Service default/web: 2 endpoints"
+    "${TIME_RE}timeline +traffic to Service default/web"
     "fingerprint:")
 set(last -1)
 foreach(re IN LISTS steps)
