@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--node-usage", run.node_usage, "Also write node_usage.csv (every node every 10 s) into --out");
   run_cmd->add_option("--history", run.history, "Write every store change as JSON lines to this file");
   run_cmd->add_flag("--quiet,-q", run.quiet, "Print nothing on success (files are still written)");
+  run_cmd->add_flag("--trace", run.trace,
+                    "Print every step of the flow of control on stdout, with simulated timestamps (docs/trace.md)");
+  run_cmd->add_option(
+      "--trace-filter", run.trace_filter,
+      "Only trace lines matching key=value terms, e.g. pod=web-*,component=scheduler (implies --trace)");
 
   std::string validate_path;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario file and report every error");

@@ -7,6 +7,7 @@
 #include "kubesim/cluster/cluster.hpp"
 #include "kubesim/cluster/event_log.hpp"
 #include "kubesim/cluster/history_log.hpp"
+#include "kubesim/cluster/trace_log.hpp"
 #include "kubesim/metrics/expectation_result.hpp"
 #include "kubesim/metrics/run_summary.hpp"
 #include "kubesim/metrics/usage_series.hpp"
@@ -84,6 +85,16 @@ int run_run(const RunArgs& args) {
     }
     options.duration = *d;
   }
+  kubesim::cluster::TraceFilter trace_filter;
+  if (args.trace_filter) {
+    auto parsed = kubesim::cluster::TraceFilter::parse(*args.trace_filter);
+    if (!parsed) {
+      fmt::print(stderr, "error: invalid --trace-filter '{}': {} (hint: {})\n", *args.trace_filter,
+                 parsed.error().message, parsed.error().hint);
+      return kExitBadInput;
+    }
+    trace_filter = std::move(parsed.value());
+  }
   std::optional<ScenarioSpec> spec = load_scenario_or_report(args.scenario);
   if (!spec) {
     return kExitBadInput;
@@ -123,6 +134,12 @@ int run_run(const RunArgs& args) {
     }
     cluster.value()->attach_event_log(*events);
   }
+  // The trace goes to stdout through its own 64 KiB buffer, ahead of the summary.
+  std::optional<kubesim::cluster::TraceLog> trace;
+  if (args.trace || args.trace_filter) {
+    trace.emplace(stdout, std::move(trace_filter));
+    cluster.value()->attach_trace(*trace);
+  }
   auto wall_start = std::chrono::steady_clock::now();
   ProgressLine progress(wall_start, !args.quiet && isatty(fileno(stderr)) != 0);
   if (progress.enabled()) {
@@ -133,6 +150,9 @@ int run_run(const RunArgs& args) {
   progress.clear();
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
+  if (trace) {
+    trace->flush();
+  }
   kubesim::metrics::RunSummary summary = cluster.value()->summary();
   for (const std::string& w : cluster.value()->warnings()) {
     fmt::print(stderr, "warning: {}\n", w);

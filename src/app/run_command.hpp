@@ -17,6 +17,9 @@ struct RunArgs {
   std::string history;
   bool quiet = false;
   bool node_usage = false;
+  /// --trace: print the classroom view on stdout before the summary; --trace-filter (implies --trace).
+  bool trace = false;
+  std::optional<std::string> trace_filter;
 };
 
 /// Returns 0 (success), 1 (a failed expectation or an internal failure) or 2 (bad input).

@@ -1,5 +1,7 @@
 #include "kubesim/cluster/cluster.hpp"
 
+#include "kubesim/cluster/trace_log.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -225,6 +227,9 @@ void Cluster::run() {
   sim_.run_until(base::SimTime::zero() + horizon_, *this);
   observe_until(base::SimTime::zero() + horizon_, true);
   finish_expectations();
+  if (trace_ != nullptr) {
+    trace_->finish(base::SimTime::zero() + horizon_);
+  }
 }
 
 void Cluster::finish_expectations() {
@@ -241,6 +246,9 @@ void Cluster::run_until(base::SimTime t) {
   observe_until(end, true);
   if (end == base::SimTime::zero() + horizon_) {
     finish_expectations();
+    if (trace_ != nullptr) {
+      trace_->finish(end);
+    }
   }
 }
 
@@ -443,6 +451,11 @@ void Cluster::on_timeline(std::uint32_t entry) {
     std::string what = describe_action(t.action);
     event_log_->record(now, EventLog::Line{"simulator", "Normal", "TimelineAction", "", "", "", what, 1, "scenario"});
   }
+  if (trace_ != nullptr) {
+    TraceSubject subject;
+    subject.component = "timeline";
+    trace_->print(now, subject, describe_action(t.action));
+  }
   if (const auto* create = std::get_if<scenario::CreateAction>(&t.action)) {
     for (const scenario::ManifestObject& m : create->objects) {
       enqueue_create(m);
@@ -509,6 +522,11 @@ void Cluster::warn(std::string_view what, std::string_view problem) {
     std::string message = fmt::format("{}: {}", what, problem);
     event_log_->record(sim_.now(),
                        EventLog::Line{"simulator", "Warning", "RunWarning", "", "", "", message, 1, "scenario"});
+  }
+  if (trace_ != nullptr) {
+    TraceSubject subject;
+    subject.component = "timeline";
+    trace_->print(sim_.now(), subject, fmt::format("warning: {}: {}", what, problem));
   }
 }
 

@@ -142,6 +142,9 @@ void ProxyAgent::resync(const client::ObjectRef& changed) {
     return;  // a sync that changes no rule
   }
   s.versions.push_back(Version{sim_.now(), std::move(targets)});
+  if (on_endpoints_changed.has_observers()) {
+    on_endpoints_changed(sim_.now(), meta.namespace_, *service, s.versions.back().targets.size());
+  }
   prune(s);
 }
 

@@ -483,6 +483,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
     result.nodes_evaluated = processed;
   }
   result.nodes_feasible = static_cast<std::int32_t>(feasible_.size());
+  result.rejections = &reasons;
 
   if (feasible_.empty()) {
     PostFilterResult post;
@@ -490,6 +491,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
       fw->run_post_filter(state_, pod, failed_, post);
       if (!post.nominated_node.empty()) {
         nomination_override_ = post.nominated_node;
+        result.nominated_node = post.nominated_node;
       }
     }
     result.message = num_nodes == 0 && pre.is_success() ? std::string("no nodes available to schedule pods")
@@ -518,6 +520,8 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
           }
         }
       }
+      result.nodes_scored = static_cast<std::int32_t>(feasible_.size());
+      result.score = best;
     }
     result.node = chosen->name();
     // Assume: the cache counts the pod on the node before the binding is confirmed, so the next cycle

@@ -35,6 +35,8 @@
 
 namespace kubesim::cluster {
 
+class TraceLog;
+
 /// Options that override the scenario (from the command line).
 struct RunOptions {
   std::optional<std::uint64_t> seed;
@@ -58,6 +60,10 @@ class Cluster {
   void on_sample(std::function<void(const metrics::UsageSample&, std::uint64_t events)> fn) {
     on_sample_ = std::move(fn);
   }
+  /// Prints the classroom view to `log` from now on (`--trace`, src/cluster/trace.cpp): every accepted
+  /// write, what it means for the component that made it, scheduling attempts, kube-proxy programming
+  /// and timeline actions. Observes only; the run and its fingerprint are unchanged. Call before run().
+  void attach_trace(TraceLog& log);
   /// Runs the simulation to its horizon (or until nothing is left to do).
   void run();
   /// Runs the simulation up to `t` (at most the horizon), starting it on the first call; call it again
@@ -136,6 +142,11 @@ class Cluster {
   /// After the run: end-of-run expectations.
   void finish_expectations();
   [[nodiscard]] std::string describe(const KubectlOp& op) const;
+  // The trace (trace.cpp): one observer per signal.
+  void trace_change(base::SimTime now, apiserver::Verb verb, apiserver::ClientId client, const store::Change& c);
+  void trace_event(base::SimTime now, const store::Change& c);
+  void trace_attempt(base::SimTime now, const api::Pod& pod, const scheduler::AttemptResult& r);
+  void trace_proxies(base::SimTime at, std::string_view ns, std::string_view service, std::size_t endpoints);
   /// "crashNode worker-1", "scale Deployment default/web to 5": a timeline action in a few words.
   [[nodiscard]] static std::string describe_action(const scenario::TimelineAction& action);
 
@@ -163,6 +174,7 @@ class Cluster {
   std::vector<std::string> warnings_;
   EventLog* event_log_ = nullptr;
   std::function<void(const metrics::UsageSample&, std::uint64_t)> on_sample_;
+  TraceLog* trace_ = nullptr;
   /// Scheduling attempts that found no node, and per filter reason the attempts that saw it.
   std::uint64_t unschedulable_attempts_ = 0;
   std::map<std::string, std::uint64_t> unschedulable_reasons_;

@@ -38,6 +38,7 @@
 #include "kubesim/client/informer.hpp"
 #include "kubesim/node/kube_proxy_config.hpp"
 #include "kubesim/node/node_pool.hpp"
+#include "kubesim/sim/signal.hpp"
 #include "kubesim/sim/simulation.hpp"
 
 #include <cstdint>
@@ -131,6 +132,17 @@ class ProxyAgent final : private client::InformerHandler {
   void handle_watch(std::uint32_t slot);
   /// EventKind::TrafficTick: the stream's next batch of requests.
   void handle_traffic_tick(std::uint32_t stream);
+
+  /// Proxies started so far: nodes 0 .. proxy_count() − 1 have one.
+  [[nodiscard]] std::size_t proxy_count() const { return lag_.size(); }
+  /// When node `node`'s proxy applies a change that reached the proxies at `arrival`, as far as is known
+  /// now (a later fault can delay it); SimTime::max() while the node is disconnected with no end known.
+  [[nodiscard]] base::SimTime programmed_at(NodeIndex node, base::SimTime arrival) const {
+    return visible_at(node, arrival);
+  }
+  /// Fired when a Service's routable endpoint set changes: (time it reached the proxies, namespace,
+  /// Service, routable endpoints). Each proxy applies it at programmed_at(node, time). For the trace.
+  sim::Signal<base::SimTime, std::string_view, std::string_view, std::size_t> on_endpoints_changed;
 
   /// Every Service that was sent traffic, in (namespace, name) order.
   [[nodiscard]] std::vector<ServiceTraffic> traffic() const;

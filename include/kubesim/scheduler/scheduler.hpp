@@ -48,6 +48,15 @@ struct AttemptResult {
   /// When unschedulable: each filter reason and how many nodes gave it (the FitError's histogram).
   /// Points into the scheduler and is valid only during the on_attempt call.
   const std::map<std::string, std::int32_t>* reasons = nullptr;
+  /// Every attempt that ran Filter, feasible or not: the reasons of the nodes Filter rejected, and how
+  /// many nodes gave each (null for a batch placement). Valid only during the on_attempt call.
+  const std::map<std::string, std::int32_t>* rejections = nullptr;
+  /// Feasible nodes the Score plugins ranked (0 when there was one feasible node or no Score plugin),
+  /// and the chosen node's weighted total score then.
+  std::int32_t nodes_scored = 0;
+  std::int64_t score = 0;
+  /// When unschedulable: the node a PostFilter (preemption) nominated, if any.
+  std::string nominated_node;
 };
 
 /// numFeasibleNodesToFind (K8S-SEMANTICS §3): how many feasible nodes to look for among `num_all_nodes`

@@ -1,0 +1,113 @@
+#include "support/catch.hpp"
+
+#include "kubesim/cluster/cluster.hpp"
+#include "kubesim/cluster/trace_log.hpp"
+#include "kubesim/scenario/loader.hpp"
+
+using namespace kubesim;
+
+namespace {
+
+// One node, one Deployment of one replica behind a Service, traffic so that kube-proxy runs.
+constexpr std::string_view kWeb = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: trace}
+spec:
+  seed: 1
+  duration: 15s
+  cluster:
+    kubelet: {imagePullLatency: 1s}
+    kubeProxy: {syncLag: 1s}
+    nodePools:
+    - name: n
+      count: 1
+      template: {status: {capacity: {cpu: "2", memory: 4Gi}}}
+  objects:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web}
+    spec: {selector: {app: web}, ports: [{port: 80}]}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 1
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec: {containers: [{name: c, image: "nginx:1.25", resources: {requests: {cpu: 100m}}}]}
+  timeline:
+  - at: 5s
+    traffic: {service: web, rps: 10, for: 2s}
+)";
+
+std::unique_ptr<cluster::Cluster> build() {
+  auto spec = scenario::parse_scenario(kWeb, "trace.yaml");
+  REQUIRE(spec.has_value());
+  auto c = cluster::Cluster::build(spec.value(), {});
+  REQUIRE(c.has_value());
+  return std::move(c.value());
+}
+
+std::size_t find(const std::string& text, std::string_view what) {
+  std::size_t at = text.find(what);
+  INFO(text);
+  REQUIRE(at != std::string::npos);
+  return at;
+}
+
+}  // namespace
+
+TEST_CASE("the trace follows a Deployment from the API to kube-proxy, in causal order", "[cluster]") {
+  auto traced = build();
+  cluster::TraceLog log(nullptr);
+  traced->attach_trace(log);
+  traced->run();
+  const std::string& t = log.text();
+  std::size_t deployment = find(t, "api-server      accepted create Deployment default/web from scenario (rv ");
+  std::size_t rs = find(t, "deployment      created ReplicaSet default/web-");
+  std::size_t pod = find(t, "replicaset      created Pod default/web-");
+  std::size_t attempt = find(t, ": 1 nodes evaluated, 1 feasible, chose n-0");
+  std::size_t bound = find(t, "scheduler       bound default/web-");
+  std::size_t started = find(t, "kubelet/n-0     default/web-");
+  std::size_t ready = find(t, ": pod Ready");
+  std::size_t endpoint = find(t, "endpointslice   added default/web-");
+  std::size_t proxy = find(t, "kube-proxy/n-0  programmed Service default/web: 1 endpoint\n");
+  CHECK(deployment < rs);
+  CHECK(rs < pod);
+  CHECK(pod < attempt);
+  CHECK(attempt < bound);
+  CHECK(bound < started);
+  CHECK(started < ready);
+  CHECK(ready < endpoint);
+  CHECK(endpoint < proxy);
+  find(t, "timeline        traffic to Service default/web");
+  // The Lease is created once; its renewals (every 10 s) are not traced.
+  find(t, "accepted create Lease kube-node-lease/n-0 from kubelet");
+  CHECK(t.find("update Lease") == std::string::npos);
+
+  // Observing changes nothing.
+  auto plain = build();
+  plain->run();
+  CHECK(plain->summary().fingerprint == traced->summary().fingerprint);
+  CHECK(plain->summary().store_revision == traced->summary().store_revision);
+}
+
+TEST_CASE("a filtered trace keeps only the lines about the pod", "[cluster]") {
+  auto c = build();
+  auto filter = cluster::TraceFilter::parse("pod=web-*,component=kubelet");
+  REQUIRE(filter.has_value());
+  cluster::TraceLog log(nullptr, std::move(filter.value()));
+  c->attach_trace(log);
+  c->run();
+  REQUIRE(log.lines() > 0);
+  std::size_t start = 0;
+  while (start < log.text().size()) {
+    std::size_t end = log.text().find('\n', start);
+    std::string line = log.text().substr(start, end - start);
+    INFO(line);
+    CHECK(line.find("] kubelet/n-0 ") != std::string::npos);
+    CHECK(line.find("web-") != std::string::npos);
+    start = end + 1;
+  }
+}
