@@ -120,6 +120,7 @@ void ApiServer::submit(Request r) {
   Duration wait = limiters_[r.client].reserve(sim_.now());
   throttled_[r.client] = throttled_[r.client] + wait;
   Duration latency = wait + scaled(config_.latency[static_cast<std::size_t>(r.verb)].sample(rng_));
+  r.latency = latency;
   std::uint32_t slot = take_slot(requests_, free_requests_, std::move(r));
   sim_.schedule_after(latency, sim::EventKind::ApiRequest, 0, slot);
 }
@@ -246,7 +247,7 @@ void ApiServer::handle_request(std::uint32_t slot) {
   } else if (r.verb == Verb::UpdateStatus) {
     resource += "/status";
   }
-  count(r.client, r.verb, resource, reply.code != ResultCode::Ok);
+  count(r.client, r.verb, resource, reply.code != ResultCode::Ok, r.latency);
   if (r.reply_to.kind != sim::EventKind::None) {
     reply.tag = r.tag;
     std::uint32_t rs = take_slot(replies_, free_replies_, std::move(reply));
@@ -692,7 +693,7 @@ Reply ApiServer::commit(const Request& r, base::Expected<Change, store::StoreErr
 
 // --- watches --------------------------------------------------------------------------------------
 
-void ApiServer::deliver(std::uint32_t watcher, WatchEvent ev) {
+void ApiServer::deliver(std::uint32_t watcher, WatchEvent ev, bool live) {
   Watcher& w = watchers_[watcher];
   // Per-watcher delay is drawn independently but deliveries never overtake each other.
   SimTime at = std::max(sim_.now() + scaled(config_.watch_delay.sample(rng_)), w.last_delivery);
@@ -701,6 +702,12 @@ void ApiServer::deliver(std::uint32_t watcher, WatchEvent ev) {
     at = outage_until_;
   }
   w.last_delivery = at;
+  if (live) {
+    Duration lag = at - sim_.now();
+    ++w.lag_events;
+    w.lag_sum = w.lag_sum + lag;
+    w.lag_max = std::max(w.lag_max, lag);
+  }
   std::uint32_t slot = take_slot(deliveries_, free_deliveries_, std::move(ev));
   sim_.schedule_at(at, w.deliver_to.kind, w.deliver_to.target, slot);
 }
@@ -710,7 +717,7 @@ void ApiServer::fan_out(const Change& c) {
   auto send_filtered = [&](std::uint32_t id) {
     const Watcher& w = watchers_[id];
     if (kind != Kind::Pod) {
-      deliver(id, WatchEvent{c.type, c.rv, c.object});
+      deliver(id, WatchEvent{c.type, c.rv, c.object}, true);
       return;
     }
     // Field-selector semantics: entering the filter is Added, leaving it is Deleted.
@@ -719,11 +726,11 @@ void ApiServer::fan_out(const Change& c) {
                   : c.type == ChangeType::Added ? false
                                                 : pod_matches(w.filter, c.previous);
     if (now_in && was_in) {
-      deliver(id, WatchEvent{ChangeType::Modified, c.rv, c.object});
+      deliver(id, WatchEvent{ChangeType::Modified, c.rv, c.object}, true);
     } else if (now_in) {
-      deliver(id, WatchEvent{ChangeType::Added, c.rv, c.object});
+      deliver(id, WatchEvent{ChangeType::Added, c.rv, c.object}, true);
     } else if (was_in) {
-      deliver(id, WatchEvent{ChangeType::Deleted, c.rv, c.object});
+      deliver(id, WatchEvent{ChangeType::Deleted, c.rv, c.object}, true);
     }
   };
   for (std::uint32_t id : watchers_by_kind_[static_cast<std::size_t>(kind)]) {
@@ -747,7 +754,7 @@ std::uint32_t ApiServer::list_and_watch(ClientId client, Kind kind, WatchFilter 
   count(client, Verb::Watch, resource_name(kind), false);
   auto id = static_cast<std::uint32_t>(watchers_.size());
   Duration list_latency = scaled(config_.latency[static_cast<std::size_t>(Verb::List)].sample(rng_));
-  watchers_.push_back(Watcher{kind, filter, deliver_to, sim_.now() + list_latency});
+  watchers_.push_back(Watcher{client, kind, filter, deliver_to, sim_.now() + list_latency, 0, {}, {}});
   for (const ObjectRef& ref : store_.list(kind)) {
     if (kind != Kind::Pod || pod_matches(filter, ref)) {
       deliver(id, WatchEvent{ChangeType::Added, ref.meta().resource_version, ref});
@@ -770,7 +777,7 @@ base::Expected<std::uint32_t, store::StoreError> ApiServer::watch(ClientId clien
   }
   count(client, Verb::Watch, resource_name(kind), false);
   auto id = static_cast<std::uint32_t>(watchers_.size());
-  watchers_.push_back(Watcher{kind, filter, deliver_to, sim_.now()});
+  watchers_.push_back(Watcher{client, kind, filter, deliver_to, sim_.now(), 0, {}, {}});
   if (kind == Kind::Pod && !filter.node_name.empty()) {
     pod_watchers_by_node_[filter.node_name].push_back(id);
   } else {
@@ -813,21 +820,48 @@ std::vector<ObjectRef> ApiServer::list(ClientId client, Kind kind) {
   return store_.list(kind);
 }
 
-void ApiServer::count(ClientId client, Verb verb, std::string_view resource, bool failed) {
-  auto& entry = counts_[std::make_tuple(client, verb, std::string(resource))];
-  ++entry.first;
-  entry.second += failed ? 1 : 0;
+void ApiServer::count(ClientId client, Verb verb, std::string_view resource, bool failed,
+                      std::optional<Duration> latency) {
+  CountEntry& entry = counts_[std::make_tuple(client, verb, std::string(resource))];
+  ++entry.count;
+  entry.failed += failed ? 1 : 0;
+  if (latency) {
+    ++entry.timed;
+    entry.latency_sum = entry.latency_sum + *latency;
+    entry.latency_max = std::max(entry.latency_max, *latency);
+  }
 }
 
 std::vector<RequestCount> ApiServer::request_counts() const {
   std::vector<RequestCount> out;
   for (const auto& [key, value] : counts_) {
-    out.push_back(
-        RequestCount{clients_[std::get<0>(key)], std::get<1>(key), std::get<2>(key), value.first, value.second});
+    out.push_back(RequestCount{clients_[std::get<0>(key)], std::get<1>(key), std::get<2>(key), value.count,
+                               value.failed, value.timed, value.latency_sum, value.latency_max});
   }
   std::sort(out.begin(), out.end(), [](const RequestCount& a, const RequestCount& b) {
     return std::tie(a.client, a.verb, a.resource) < std::tie(b.client, b.verb, b.resource);
   });
+  return out;
+}
+
+std::vector<WatchLag> ApiServer::watch_lags() const {
+  std::map<std::pair<std::string, std::string>, WatchLag> by_key;
+  for (const Watcher& w : watchers_) {
+    if (w.lag_events == 0) {
+      continue;
+    }
+    std::pair<std::string, std::string> key{clients_[w.client], std::string(resource_name(w.kind))};
+    WatchLag& lag = by_key[key];
+    lag.client = key.first;
+    lag.resource = key.second;
+    lag.events += w.lag_events;
+    lag.lag_sum = lag.lag_sum + w.lag_sum;
+    lag.lag_max = std::max(lag.lag_max, w.lag_max);
+  }
+  std::vector<WatchLag> out;
+  for (auto& [key, lag] : by_key) {
+    out.push_back(std::move(lag));
+  }
   return out;
 }
 

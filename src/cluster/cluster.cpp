@@ -930,8 +930,16 @@ metrics::RunSummary Cluster::summary() const {
   s.cpu_starved_container_seconds = cpu.starved_container_seconds;
   s.store_revision = api_.store().current_rv();
   for (const apiserver::RequestCount& r : api_.request_counts()) {
-    s.requests.push_back(
-        metrics::RequestCountRow{r.client, std::string(apiserver::verb_name(r.verb)), r.resource, r.count, r.failed});
+    s.requests.push_back(metrics::RequestCountRow{
+        r.client, std::string(apiserver::verb_name(r.verb)), r.resource, r.count, r.failed, r.timed,
+        r.timed == 0 ? base::Duration::zero()
+                     : base::Duration::from_nanos(r.latency_sum.nanos() / static_cast<std::int64_t>(r.timed)),
+        r.latency_max});
+  }
+  for (const apiserver::WatchLag& w : api_.watch_lags()) {
+    s.watch_lags.push_back(metrics::WatchLagRow{
+        w.client, w.resource, w.events,
+        base::Duration::from_nanos(w.lag_sum.nanos() / static_cast<std::int64_t>(w.events)), w.lag_max});
   }
   for (const auto& [key, count] : k8s_events_) {
     s.k8s_events.push_back(metrics::EventReasonRow{key.first, key.second, count});

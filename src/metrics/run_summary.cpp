@@ -318,8 +318,19 @@ std::string format_summary_text(const RunSummary& s) {
     client_width = std::max(client_width, r.client.size());
   }
   for (const RequestCountRow& r : s.requests) {
-    fmt::format_to(it, "  {:<{}} {:<13} {:<22} {:>8}{}\n", r.client, client_width, r.verb, r.resource, r.count,
-                   r.failed == 0 ? std::string() : fmt::format("  ({} failed)", r.failed));
+    std::string latency =
+        r.timed == 0 ? std::string() : fmt::format("  latency mean {}, max {}", ms(r.latency_mean), ms(r.latency_max));
+    std::string line =
+        fmt::format("  {:<{}} {:<13} {:<22} {:>8}{}{}", r.client, client_width, r.verb, r.resource, r.count, latency,
+                    r.failed == 0 ? std::string() : fmt::format("  ({} failed)", r.failed));
+    out += line + "\n";
+  }
+  if (!s.watch_lags.empty()) {
+    out += "watch delivery:        changes delivered to watchers, commit -> delivery\n";
+    for (const WatchLagRow& w : s.watch_lags) {
+      fmt::format_to(it, "  {:<{}} {:<36} {:>8}  lag mean {}, max {}\n", w.client, client_width, w.resource, w.events,
+                     ms(w.lag_mean), ms(w.lag_max));
+    }
   }
   if (!s.k8s_events.empty()) {
     std::uint64_t events = 0;
@@ -397,11 +408,24 @@ std::string format_summary_json(const RunSummary& s) {
   fmt::format_to(it, "  \"api_requests\": [");
   for (std::size_t i = 0; i < s.requests.size(); ++i) {
     const RequestCountRow& r = s.requests[i];
-    fmt::format_to(it, "{}\n    {{\"client\": {}, \"verb\": {}, \"resource\": {}, \"count\": {}, \"failed\": {}}}",
+    fmt::format_to(it, "{}\n    {{\"client\": {}, \"verb\": {}, \"resource\": {}, \"count\": {}, \"failed\": {}{}}}",
                    i == 0 ? "" : ",", json_quote(r.client), json_quote(r.verb), json_quote(r.resource), r.count,
-                   r.failed);
+                   r.failed,
+                   r.timed == 0 ? std::string()
+                                : fmt::format(", \"latency_mean_seconds\": {}, \"latency_max_seconds\": {}",
+                                              format_seconds(r.latency_mean), format_seconds(r.latency_max)));
   }
   fmt::format_to(it, "{}],\n", s.requests.empty() ? "" : "\n  ");
+  fmt::format_to(it, "  \"watch_delivery\": [");
+  for (std::size_t i = 0; i < s.watch_lags.size(); ++i) {
+    const WatchLagRow& w = s.watch_lags[i];
+    fmt::format_to(it,
+                   "{}\n    {{\"client\": {}, \"resource\": {}, \"events\": {}, \"lag_mean_seconds\": {}, "
+                   "\"lag_max_seconds\": {}}}",
+                   i == 0 ? "" : ",", json_quote(w.client), json_quote(w.resource), w.events,
+                   format_seconds(w.lag_mean), format_seconds(w.lag_max));
+  }
+  fmt::format_to(it, "{}],\n", s.watch_lags.empty() ? "" : "\n  ");
   fmt::format_to(it, "  \"kubernetes_events\": [");
   for (std::size_t i = 0; i < s.k8s_events.size(); ++i) {
     const EventReasonRow& e = s.k8s_events[i];

@@ -107,6 +107,22 @@ struct RequestCount {
   std::string resource;  // "pods", "pods/binding", "pods/status", "nodes", ...
   std::uint64_t count = 0;
   std::uint64_t failed = 0;
+  /// Over the requests that travelled to the server (writes and bindings; reads are answered at once):
+  /// the time from the client issuing it to the server applying it, client-side throttling included.
+  std::uint64_t timed = 0;
+  Duration latency_sum;
+  Duration latency_max;
+};
+
+/// Watch delivery lag for one (client, resource): the time from a change being committed to its watch
+/// event reaching a watcher of that client, over every live change delivered (the initial list and a
+/// watch's replay of history are not counted).
+struct WatchLag {
+  std::string client;
+  std::string resource;
+  std::uint64_t events = 0;
+  Duration lag_sum;
+  Duration lag_max;
 };
 
 class ApiServer {
@@ -203,6 +219,8 @@ class ApiServer {
 
   /// Request counts sorted by (client, verb, resource).
   [[nodiscard]] std::vector<RequestCount> request_counts() const;
+  /// Sorted by (client, resource).
+  [[nodiscard]] std::vector<WatchLag> watch_lags() const;
   [[nodiscard]] const store::ObjectStore& store() const { return store_; }
   [[nodiscard]] const ApiServerConfig& config() const { return config_; }
 
@@ -221,12 +239,26 @@ class ApiServer {
     Propagation propagation = Propagation::Default;  // delete
     Endpoint reply_to;
     std::uint64_t tag = 0;
+    Duration latency;  // issue → apply, set by submit()
   };
   struct Watcher {
+    ClientId client = 0;
     Kind kind = Kind::Pod;
     WatchFilter filter;
     Endpoint deliver_to;
     SimTime last_delivery;  // deliveries to one watcher stay in order
+    // Live deliveries and their lag (commit → delivery), summed per watcher so that a fan-out to
+    // thousands of kubelets costs no lookup; watch_lags() adds them up by client.
+    std::uint64_t lag_events = 0;
+    Duration lag_sum;
+    Duration lag_max;
+  };
+  struct CountEntry {
+    std::uint64_t count = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t timed = 0;
+    Duration latency_sum;
+    Duration latency_max;
   };
 
   void submit(Request r);
@@ -244,9 +276,11 @@ class ApiServer {
   Reply commit(const Request& r, base::Expected<Change, store::StoreError> result);
   void admit(api::AnyObject& object, std::vector<FieldError>& errors);
   void fan_out(const Change& c);
-  void deliver(std::uint32_t watcher, WatchEvent ev);
+  /// `live`: a change being fanned out now (its lag is measured), not a list or a history replay.
+  void deliver(std::uint32_t watcher, WatchEvent ev, bool live = false);
   std::string generate_name_suffix();
-  void count(ClientId client, Verb verb, std::string_view resource, bool failed);
+  void count(ClientId client, Verb verb, std::string_view resource, bool failed,
+             std::optional<Duration> latency = std::nullopt);
 
   sim::Simulation& sim_;
   ApiServerConfig config_;
@@ -276,7 +310,7 @@ class ApiServer {
   SimTime outage_until_;
 
   std::uint64_t next_uid_ = 1;
-  std::map<std::tuple<ClientId, Verb, std::string>, std::pair<std::uint64_t, std::uint64_t>> counts_;
+  std::map<std::tuple<ClientId, Verb, std::string>, CountEntry> counts_;
 };
 
 }  // namespace kubesim::apiserver

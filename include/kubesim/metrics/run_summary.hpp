@@ -21,6 +21,20 @@ struct RequestCountRow {
   std::string resource;
   std::uint64_t count = 0;
   std::uint64_t failed = 0;
+  /// Issue → apply latency (client-side throttling included) over the requests that travel to the
+  /// server (every write; reads are answered at once and have none): mean (integer nanoseconds) and max.
+  std::uint64_t timed = 0;
+  Duration latency_mean;
+  Duration latency_max;
+};
+
+/// Watch delivery lag for one (client, resource): commit → delivery of live changes.
+struct WatchLagRow {
+  std::string client;
+  std::string resource;
+  std::uint64_t events = 0;
+  Duration lag_mean;
+  Duration lag_max;
 };
 
 struct PodCounts {
@@ -106,6 +120,8 @@ struct RunSummary {
   /// The store's last resourceVersion (number of writes).
   std::uint64_t store_revision = 0;
   std::vector<RequestCountRow> requests;
+  /// Sorted by (client, resource).
+  std::vector<WatchLagRow> watch_lags;
   /// Kubernetes Events by (type, reason), sorted.
   std::vector<EventReasonRow> k8s_events;
   /// Per Service sent traffic, by (namespace, name); empty when the scenario has no traffic, and then

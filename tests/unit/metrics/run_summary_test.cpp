@@ -88,15 +88,42 @@ TEST_CASE("the text summary has a stable layout", "[metrics]") {
   s.events = 1234;
   s.fingerprint = 0xABCDEF;
   s.nodes = 3;
-  s.requests.push_back({"scheduler", "create", "pods/binding", 5, 1});
+  s.requests.push_back({"scheduler", "create", "pods/binding", 5, 1, 5, 3_ms, 7_ms});
+  s.requests.push_back({"scheduler", "list", "nodes", 1, 0, 0, {}, {}});
+  s.watch_lags.push_back({"kubelet", "pods", 40, 1_ms, 2_ms});
+  s.rollouts.push_back({"default", "web", 2, 3, base::SimTime::zero() + 60_s, base::SimTime::zero() + 72_s, false});
+  s.rollouts.push_back({"default", "web", 3, 3, base::SimTime::zero() + 80_s, std::nullopt, false});
+  s.node_faults.push_back({"n1", "crashNode", base::SimTime::zero() + 30_s, 2, 1, std::nullopt});
   std::string text = format_summary_text(s);
   CHECK(text.find("scenario:              demo (seed 9)\n") == 0);
   CHECK(text.find("simulated time:        10m0s (last event at 1m30s)\n") != std::string::npos);
   CHECK(text.find("scheduling latency:    n/a (no samples)\n") != std::string::npos);
-  CHECK(text.find("  scheduler  create        pods/binding                  5  (1 failed)\n") != std::string::npos);
+  CHECK(text.find("  scheduler  create        pods/binding                  5  latency mean 3ms, max 7ms  (1 failed)\n"
+                  "  scheduler  list          nodes                         1\n") != std::string::npos);
+  CHECK(text.find("watch delivery:        changes delivered to watchers, commit -> delivery\n"
+                  "  kubelet    pods                                       40  lag mean 1ms, max 2ms\n") !=
+        std::string::npos);
+  CHECK(text.find("rollouts:              default/web generation 2 (3 replicas), started at 1m0s: available after 12s\n"
+                  "                       default/web generation 3 (3 replicas), started at 1m20s: not complete at the "
+                  "end\n") != std::string::npos);
+  CHECK(text.find("node faults:           crashNode n1 at 30s: 2 controller-owned pod(s) lost, 1 of them replaced and "
+                  "Running by the end\n") != std::string::npos);
   CHECK(text.find("fingerprint:           0000000000abcdef\n") != std::string::npos);
   std::string json = format_summary_json(s);
   CHECK(json.find("\"horizon_seconds\": 600,") != std::string::npos);
+  CHECK(json.find("{\"client\": \"scheduler\", \"verb\": \"create\", \"resource\": \"pods/binding\", \"count\": 5, "
+                  "\"failed\": 1, \"latency_mean_seconds\": 0.003, \"latency_max_seconds\": 0.007}") !=
+        std::string::npos);
+  CHECK(json.find("\"watch_delivery\": [\n    {\"client\": \"kubelet\", \"resource\": \"pods\", \"events\": 40, "
+                  "\"lag_mean_seconds\": 0.001, \"lag_max_seconds\": 0.002}\n  ],") != std::string::npos);
+  CHECK(json.find("{\"rollout\": \"default/web generation 2\", \"namespace\": \"default\", \"deployment\": \"web\", "
+                  "\"generation\": 2, \"replicas\": 3, \"started_seconds\": 60, \"completed_seconds\": 72, "
+                  "\"duration_seconds\": 12, \"superseded\": false}") != std::string::npos);
+  CHECK(json.find("\"completed_seconds\": null, \"duration_seconds\": null") != std::string::npos);
+  CHECK(
+      json.find("{\"fault\": \"crashNode n1 at 30s\", \"node\": \"n1\", \"action\": \"crashNode\", \"at_seconds\": 30, "
+                "\"pods_lost\": 2, \"replaced\": 1, \"recovered_seconds\": null, \"duration_seconds\": null}") !=
+      std::string::npos);
   CHECK(json.find("\"fingerprint\": \"0000000000abcdef\"") != std::string::npos);
 }
 
