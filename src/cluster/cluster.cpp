@@ -233,7 +233,8 @@ void Cluster::run() {
 }
 
 void Cluster::finish_expectations() {
-  checks_.finish(base::SimTime::zero() + horizon_, [this](const scenario::Expectation& e) { return measure(e); });
+  measuring_at_ = base::SimTime::zero() + horizon_;
+  checks_.finish(measuring_at_, [this](const scenario::Expectation& e) { return measure(e); });
 }
 
 void Cluster::run_until(base::SimTime t) {
@@ -265,6 +266,7 @@ void Cluster::observe_until(base::SimTime t, bool inclusive) {
     }
     // `by` checks look at every sample; `at`/`by` times get a checkpoint of their own.
     if (sample || next == checks_.next_time()) {
+      measuring_at_ = next;
       checks_.check(next, measure_now);
     }
   }

@@ -101,6 +101,56 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
     return value(pods().startup_latency.max.nanos());
   case MetricKind::SchedulingAttempts:
     return value(static_cast<std::int64_t>(scheduler_->attempts()));
+  case MetricKind::UnschedulableAttempts:
+    return value(static_cast<std::int64_t>(unschedulable_attempts_));
+  case MetricKind::PreemptionVictims:
+    return value(static_cast<std::int64_t>(scheduler_->preemption_victims()));
+  case MetricKind::ApiWatchLagMax: {
+    base::Duration longest;
+    for (const apiserver::WatchLag& w : api_.watch_lags()) {
+      longest = std::max(longest, w.lag_max);
+    }
+    return value(longest.nanos());
+  }
+  case MetricKind::RolloutsIncomplete: {
+    std::int64_t open = 0;
+    for (const metrics::RolloutRecord& r : reconciliation_.rollouts()) {
+      open += !r.completed && !r.superseded ? 1 : 0;
+    }
+    return value(open);
+  }
+  case MetricKind::RolloutDurationMax: {
+    base::Duration longest;
+    for (const metrics::RolloutRecord& r : reconciliation_.rollouts()) {
+      if (!r.superseded) {
+        longest = std::max(longest, r.completed.value_or(measuring_at_) - r.started);
+      }
+    }
+    return value(longest.nanos());
+  }
+  case MetricKind::NodeFaultRecoveryMax: {
+    base::Duration longest;
+    for (const metrics::NodeFaultRecord& f : reconciliation_.node_faults()) {
+      longest = std::max(longest, f.recovered.value_or(measuring_at_) - f.at);
+    }
+    return value(longest.nanos());
+  }
+  case MetricKind::EndpointConvergenceP99:
+    return value(metrics::latency_stats(reconciliation_.endpoint_convergence()).p99.nanos());
+  case MetricKind::EndpointConvergenceMax:
+    return value(metrics::latency_stats(reconciliation_.endpoint_convergence()).max.nanos());
+  case MetricKind::DeploymentRolloutDuration: {
+    if (deployment() == nullptr) {
+      return absent(e);
+    }
+    const auto& rollouts = reconciliation_.rollouts();
+    for (auto r = rollouts.rbegin(); r != rollouts.rend(); ++r) {
+      if (r->namespace_ == e.object_namespace && r->name == e.object_name) {
+        return value((r->completed.value_or(measuring_at_) - r->started).nanos());
+      }
+    }
+    return absent(e);
+  }
   case MetricKind::ImagePulls:
     return value(static_cast<std::int64_t>(nodes_.image_pulls()));
   case MetricKind::ImagesCollected:

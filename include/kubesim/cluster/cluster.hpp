@@ -161,6 +161,8 @@ class Cluster {
   client::Client scenario_client_;
   metrics::PodLifecycle pods_;
   metrics::ReconciliationTracker reconciliation_;
+  /// The time measure() measures at: the checkpoint being checked (the last event may be earlier).
+  base::SimTime measuring_at_;
   std::vector<metrics::UsageSample> usage_;
   std::vector<metrics::NodeUsageSample> node_usage_;
   bool keep_node_usage_ = false;

@@ -91,3 +91,62 @@ spec:
   CHECK(results[12].measured_at > base::SimTime::zero() + base::Duration::from_seconds(30));
   CHECK(results[12].measured_at <= base::SimTime::zero() + base::Duration::from_seconds(40));
 }
+
+TEST_CASE("reconciliation expectation metrics", "[cluster][expect]") {
+  // A Deployment of 2 behind a Service on two nodes; n-0 crashes at 30 s. Its pod is replaced after
+  // the node lifecycle controller's grace period and the 5-minute NoExecute toleration.
+  auto results = expectation_results(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: reconcile}
+spec:
+  seed: 3
+  duration: 8m
+  cluster:
+    nodePools:
+      - name: n
+        count: 2
+        template: {status: {capacity: {cpu: "2", memory: 4Gi, pods: "110"}}}
+  objects:
+    - apiVersion: v1
+      kind: Service
+      metadata: {name: web}
+      spec: {selector: {app: web}, ports: [{port: 80}]}
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: c, image: "nginx:1.25", resources: {requests: {cpu: 500m}}}]
+  timeline:
+    - at: 30s
+      crashNode: {node: n-0}
+  expect:
+    - check: rollouts.incomplete == 1
+      at: 1s
+    - rollouts.incomplete == 0
+    - deployment/web.rollout_duration < 10s
+    - rollouts.duration_max < 10s
+    - check: node_faults.recovery_max == 1m
+      at: 1m30s
+    - node_faults.recovery_max > 5m
+    - node_faults.recovery_max < 7m
+    - endpoint_convergence.max < 100ms
+    - endpoint_convergence.p99 > 0s
+    - api.watch_lag_max < 10ms
+    - unschedulable_attempts == 0
+    - preemption_victims == 0
+    - deployment/other.rollout_duration < 1s
+)");
+  REQUIRE(results.size() == 13);
+  for (std::size_t i = 0; i + 1 < results.size(); ++i) {
+    CAPTURE(results[i].check, results[i].measured, results[i].note);
+    CHECK(results[i].passed);
+  }
+  // An object that does not exist fails the check and says so.
+  CHECK_FALSE(results.back().passed);
+  CHECK(results.back().note == "deployment default/other does not exist");
+}
