@@ -1,5 +1,7 @@
 #include "kubesim/metrics/comparison.hpp"
 
+#include "svg_chart_internal.hpp"
+
 #include "kubesim/metrics/sweep_grid.hpp"
 
 #include <fmt/format.h>
@@ -138,9 +140,11 @@ std::string forest_plot(const ComparisonRow& row, const std::vector<std::string>
     hi = first ? b : std::max(hi, b);
     first = false;
   }
-  if (hi - lo <= 0) {
-    lo -= 1;
-    hi += 1;
+  // Equal values (to rounding) get a range around them, ±10% or ±1 around 0, so the dots sit mid-axis.
+  if (hi - lo <= 1e-9 * std::max(1.0, std::fabs(hi))) {
+    double half = hi == 0 ? 1.0 : std::fabs(hi) * 0.1;
+    lo -= half;
+    hi += half;
   }
   double pad = (hi - lo) * 0.05;
   lo -= pad;
@@ -149,6 +153,10 @@ std::string forest_plot(const ComparisonRow& row, const std::vector<std::string>
   double height = kRowHeight * static_cast<double>(profiles.size()) + 24;
   std::string svg = fmt::format(R"(<svg width="{:.0f}" height="{:.0f}" role="img" aria-label="{}">)",
                                 kLabelWidth + kPlotWidth + 20, height, html_escape(row.metric));
+  // The baseline's mean as a dashed guide: a profile whose interval crosses it is not clearly apart.
+  double axis_y = height - 16;
+  svg += fmt::format(R"(<line x1="{:.1f}" y1="4" x2="{:.1f}" y2="{:.1f}" class="base"/>)",
+                     x(row.profiles.front().value.mean), x(row.profiles.front().value.mean), axis_y);
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const MeanInterval& m = row.profiles[i].value;
     double y = kRowHeight * static_cast<double>(i) + 14;
@@ -160,13 +168,13 @@ std::string forest_plot(const ComparisonRow& row, const std::vector<std::string>
     }
     svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4" class="p{}"/>)", x(m.mean), y, i % 8);
   }
-  double axis_y = height - 16;
   svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" class="axis"/>)", kLabelWidth, axis_y,
                      kLabelWidth + kPlotWidth, axis_y);
-  for (int t = 0; t <= 4; ++t) {
-    double v = lo + (hi - lo) * t / 4;
+  std::vector<double> ticks = internal::nice_ticks(lo, hi, 5);
+  double step = ticks.size() > 1 ? ticks[1] - ticks[0] : 1.0;
+  for (double v : ticks) {
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" class="tick">{}</text>)", x(v), axis_y + 13,
-                       num(v));
+                       internal::tick_label(v, step));
   }
   svg += "</svg>";
   return svg;
@@ -339,12 +347,13 @@ std::string format_comparison_html(const Comparison& c) {
   out += "<style>\n"
          "body{font-family:sans-serif;margin:2em;color:#222}\n"
          "table{border-collapse:collapse;margin:0.5em 0 1.5em}\n"
-         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\n"
+         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}\n"
          "td:first-child,th:first-child{text-align:left}\n"
          ".sig{font-weight:bold}\n"
          "svg .label,svg .tick{font-size:11px;fill:#333}\n"
          "svg .ci{stroke:#555;stroke-width:2}\n"
          "svg .axis{stroke:#999}\n"
+         "svg .base{stroke:#bbb;stroke-dasharray:4 3}\n"
          "svg .p0{fill:#1f77b4}svg .p1{fill:#ff7f0e}svg .p2{fill:#2ca02c}svg .p3{fill:#d62728}\n"
          "svg .p4{fill:#9467bd}svg .p5{fill:#8c564b}svg .p6{fill:#e377c2}svg .p7{fill:#7f7f7f}\n"
          "</style>\n</head>\n<body>\n";
