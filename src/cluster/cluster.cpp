@@ -295,6 +295,7 @@ void Cluster::take_usage_sample() {
   std::int64_t free_cpu = 0;
   std::int64_t stranded_cpu = 0;
   std::int32_t in_use = 0;
+  pods_per_node_.clear();
 
   node::NodeAgent::UsageObserver observer;
   observer.pod = [this](const api::Pod& pod, std::int64_t cpu, std::int64_t memory) {
@@ -308,6 +309,7 @@ void Cluster::take_usage_sample() {
       stranded_cpu += cpu;
     }
     in_use += u.pods_running > 0 ? 1 : 0;
+    pods_per_node_.push_back(u.pods_running);
     if (keep_node_usage_) {
       node_usage_.push_back(metrics::NodeUsageSample{next_sample_, n, u.pods_running, u.cpu_allocatable,
                                                      u.cpu_requested, u.cpu_used, u.memory_allocatable,
@@ -329,6 +331,18 @@ void Cluster::take_usage_sample() {
   s.queue_backoff = static_cast<std::int32_t>(queue.backoff_size());
   s.queue_unschedulable = static_cast<std::int32_t>(queue.unschedulable_size());
   s.cpu_fragmentation_ppm = free_cpu > 0 ? stranded_cpu * 1'000'000 / free_cpu : 0;
+  if (!pods_per_node_.empty()) {
+    // Nearest rank: the smallest count with at least p of the nodes at or below it.
+    auto rank = [this](std::size_t percent) {
+      std::size_t k = (pods_per_node_.size() * percent + 99) / 100;
+      auto it = pods_per_node_.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(k, 1) - 1);
+      std::nth_element(pods_per_node_.begin(), it, pods_per_node_.end());
+      return *it;
+    };
+    s.pods_per_node_p50 = rank(50);
+    s.pods_per_node_p90 = rank(90);
+    s.pods_per_node_max = *std::max_element(pods_per_node_.begin(), pods_per_node_.end());
+  }
   next_sample_ = next_sample_ + kUsageSampleInterval;
   if (on_sample_) {
     on_sample_(s, sim_.events_processed());

@@ -204,6 +204,7 @@ const std::vector<std::string>& compared_metrics() {
       "utilization.nodes_in_use_mean",
       "utilization.nodes_in_use_peak",
       "utilization.cpu_fragmentation_ratio_mean",
+      "utilization.pods_per_node_peak",
       "containers.restarts",
       "containers.oom_kills",
       "containers.evictions",

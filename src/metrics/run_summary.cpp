@@ -295,6 +295,8 @@ std::string format_summary_text(const RunSummary& s) {
                    100 * u.memory_requested_ratio_mean, 100 * u.memory_used_ratio_mean);
     fmt::format_to(it, "nodes in use:          mean {:.1f}, peak {} of {}; CPU fragmentation {:.1f}% while pods pend\n",
                    u.nodes_in_use_mean, u.nodes_in_use_peak, s.nodes, 100 * u.cpu_fragmentation_ratio_mean);
+    fmt::format_to(it, "pods per node:         p50 {}, p90 {}, max {} at the end (peak {})\n", u.pods_per_node_p50,
+                   u.pods_per_node_p90, u.pods_per_node_max, u.pods_per_node_peak);
   }
   fmt::format_to(it, "image pulls:           {}{}\n", s.image_pulls,
                  s.images_collected == 0 ? std::string()
@@ -385,10 +387,12 @@ std::string format_summary_json(const RunSummary& s) {
                  "  \"utilization\": {{\"cpu_requested_ratio_mean\": {:.6f}, \"cpu_requested_ratio_peak\": {:.6f}, "
                  "\"cpu_used_ratio_mean\": {:.6f}, \"memory_requested_ratio_mean\": {:.6f}, "
                  "\"memory_used_ratio_mean\": {:.6f}, \"nodes_in_use_mean\": {:.3f}, \"nodes_in_use_peak\": {}, "
-                 "\"cpu_fragmentation_ratio_mean\": {:.6f}}},\n",
+                 "\"cpu_fragmentation_ratio_mean\": {:.6f}, \"pods_per_node_p50\": {}, \"pods_per_node_p90\": {}, "
+                 "\"pods_per_node_max\": {}, \"pods_per_node_peak\": {}}},\n",
                  u.cpu_requested_ratio_mean, u.cpu_requested_ratio_peak, u.cpu_used_ratio_mean,
                  u.memory_requested_ratio_mean, u.memory_used_ratio_mean, u.nodes_in_use_mean, u.nodes_in_use_peak,
-                 u.cpu_fragmentation_ratio_mean);
+                 u.cpu_fragmentation_ratio_mean, u.pods_per_node_p50, u.pods_per_node_p90, u.pods_per_node_max,
+                 u.pods_per_node_peak);
   fmt::format_to(it, "  \"image_pulls\": {},\n", s.image_pulls);
   if (s.images_collected > 0) {
     fmt::format_to(it, "  \"images_collected\": {},\n", s.images_collected);

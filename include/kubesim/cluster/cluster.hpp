@@ -163,6 +163,8 @@ class Cluster {
   metrics::ReconciliationTracker reconciliation_;
   /// The time measure() measures at: the checkpoint being checked (the last event may be earlier).
   base::SimTime measuring_at_;
+  /// Scratch for take_usage_sample: pods running on each running node.
+  std::vector<std::int32_t> pods_per_node_;
   std::vector<metrics::UsageSample> usage_;
   std::vector<metrics::NodeUsageSample> node_usage_;
   bool keep_node_usage_ = false;

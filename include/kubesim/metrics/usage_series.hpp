@@ -45,6 +45,11 @@ struct UsageSample {
   /// requested) that sits on nodes too full for the median pending pod (its median CPU and memory
   /// requests); 0 with no pending pod.
   std::int64_t cpu_fragmentation_ppm = 0;
+  /// Pods running per running node (nodes without pods included): nearest-rank median, 90th
+  /// percentile and maximum; 0 with no running node.
+  std::int32_t pods_per_node_p50 = 0;
+  std::int32_t pods_per_node_p90 = 0;
+  std::int32_t pods_per_node_max = 0;
 };
 
 /// One node's resources at one sample (node_usage.csv, written with `kubesim run --node-usage`).
@@ -89,6 +94,12 @@ struct UtilizationSummary {
   /// Mean of cpu_fragmentation over the samples with a pending pod (fragmentation is 0 without one,
   /// which would dilute the mean); 0 when no sample had a pending pod.
   double cpu_fragmentation_ratio_mean = 0;
+  /// Pods per running node at the last sample (median, 90th percentile, maximum) and the largest
+  /// maximum of any sample.
+  std::int32_t pods_per_node_p50 = 0;
+  std::int32_t pods_per_node_p90 = 0;
+  std::int32_t pods_per_node_max = 0;
+  std::int32_t pods_per_node_peak = 0;
   std::size_t samples = 0;
 };
 UtilizationSummary summarize_utilization(const std::vector<UsageSample>& samples);

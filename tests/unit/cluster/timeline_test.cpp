@@ -900,8 +900,10 @@ TEST_CASE("CPU is capped by limits and shared by requests on a saturated node; u
         "time_seconds,nodes,pods_running,cpu_allocatable_millicpu,cpu_requested_millicpu,cpu_used_millicpu,"
         "cpu_demand_millicpu,cpu_throttled_millicpu,memory_allocatable_bytes,memory_requested_bytes,"
         "memory_used_bytes,cpu_throttled_containers,cpu_starved_containers,nodes_in_use,pods_pending,queue_active,"
-        "queue_backoff,queue_unschedulable,cpu_fragmentation_ratio");
-  CHECK(csv.find("\n130.000,1,2,2000,1500,2000,3500,500,4190109696,1342177280,1610612736,1,2,1,0,0,0,0,0.000000\n") !=
+        "queue_backoff,queue_unschedulable,cpu_fragmentation_ratio,pods_per_node_p50,pods_per_node_p90,"
+        "pods_per_node_max");
+  CHECK(csv.find(
+            "\n130.000,1,2,2000,1500,2000,3500,500,4190109696,1342177280,1610612736,1,2,1,0,0,0,0,0.000000,2,2,2\n") !=
         std::string::npos);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 19);
 }
@@ -933,7 +935,10 @@ TEST_CASE("the time series counts pending pods, queues, nodes in use and strande
   CHECK(s.pods_pending == 1);
   CHECK(s.queue_active + s.queue_backoff + s.queue_unschedulable == 1);
   CHECK(s.cpu_fragmentation_ppm == 1'000'000);
+  CHECK(s.pods_per_node_p50 == 1);
+  CHECK(s.pods_per_node_max == 1);
   // At 10 s, before the arrivals, nothing is pending and nothing is stranded.
   CHECK(c->usage().front().pods_pending == 0);
   CHECK(c->usage().front().cpu_fragmentation_ppm == 0);
+  CHECK(c->usage().front().pods_per_node_max == 0);
 }
