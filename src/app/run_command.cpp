@@ -46,7 +46,7 @@ class ProgressLine {
       return;
     }
     double seconds = std::chrono::duration<double>(now - start_).count();
-    fmt::print(stderr, "\rsimulated {}, {:.0f} events/s, {} pods pending\033[K",
+    fmt::print(stderr, "\rsimulated {}, {:.0f} events/s, pending pods {}\033[K",
                base::format_duration(s.at.since_start()), static_cast<double>(events) / seconds, s.pods_pending);
     std::fflush(stderr);
     last_ = now;
