@@ -184,12 +184,10 @@ int run_compare(const CompareArgs& args) {
   }
 
   std::filesystem::path out_dir(args.out_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "error: cannot create output directory '{}': {}\n", args.out_dir, ec.message());
+  if (!create_output_dir(args.out_dir)) {
     return kExitBadInput;
   }
+  std::error_code ec;
 
   // Run the shard's cells on a pool of threads. Each run is independent (its own Simulation, API server
   // and random streams), so the results do not depend on the number of threads or their timing.

@@ -2,6 +2,7 @@
 
 #include "comparison_output.hpp"
 #include "exit_codes.hpp"
+#include "output_files.hpp"
 
 #include "kubesim/metrics/comparison.hpp"
 #include "kubesim/metrics/sweep_grid.hpp"
@@ -106,10 +107,7 @@ int run_merge(const MergeArgs& args) {
   }
 
   std::filesystem::path out_dir(args.out_dir);
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "error: cannot create output directory '{}': {}\n", args.out_dir, ec.message());
+  if (!create_output_dir(args.out_dir)) {
     return kExitBadInput;
   }
   metrics::Comparison comparison = metrics::compare_cells(sweep.scenario, sweep.profiles, sweep.seeds, cells);

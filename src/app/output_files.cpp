@@ -2,6 +2,8 @@
 
 #include "kubesim/scenario/loader.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstdio>
 
@@ -15,6 +17,16 @@ std::optional<scenario::ScenarioSpec> load_scenario_or_report(const std::string&
     return std::nullopt;
   }
   return std::move(spec.value());
+}
+
+bool create_output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    fmt::print(stderr, "error: cannot create output directory '{}': {}\n", dir, ec.message());
+    return false;
+  }
+  return true;
 }
 
 bool write_file_atomically(const std::filesystem::path& path, const std::string& content) {

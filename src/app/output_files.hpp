@@ -14,6 +14,10 @@ namespace kubesim::app {
 /// diagnostics on stderr and returns nullopt when the scenario has errors.
 std::optional<scenario::ScenarioSpec> load_scenario_or_report(const std::string& path);
 
+/// Creates the output folder `dir` and its parents. On failure prints "error: cannot create output
+/// directory ..." on stderr and returns false (bad input: exit 2).
+bool create_output_dir(const std::string& dir);
+
 /// Writes `content` to `path` through a temporary file, so a failure never leaves a half-written file.
 /// Returns false (errno set) on failure.
 bool write_file_atomically(const std::filesystem::path& path, const std::string& content);

@@ -100,13 +100,8 @@ int run_run(const RunArgs& args) {
     return kExitBadInput;
   }
   std::filesystem::path out_dir(args.out_dir);
-  if (!args.out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) {
-      fmt::print(stderr, "error: cannot create output directory '{}': {}\n", args.out_dir, ec.message());
-      return kExitBadInput;
-    }
+  if (!args.out_dir.empty() && !create_output_dir(args.out_dir)) {
+    return kExitBadInput;
   }
   std::optional<kubesim::cluster::HistoryLog> history;
   if (!args.history.empty()) {

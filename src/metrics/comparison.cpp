@@ -2,6 +2,7 @@
 
 #include "svg_chart_internal.hpp"
 
+#include "kubesim/metrics/markup_escape.hpp"
 #include "kubesim/metrics/sweep_grid.hpp"
 
 #include <fmt/format.h>
@@ -89,29 +90,6 @@ std::string interval(const MeanInterval& m) {
   return fmt::format("[{}, {}]", num(m.low()), num(m.high()));
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string_view direction_word(Direction d) {
   switch (d) {
   case Direction::LowerIsBetter:
@@ -152,7 +130,7 @@ std::string forest_plot(const ComparisonRow& row, const std::vector<std::string>
   auto x = [&](double v) { return kLabelWidth + (v - lo) / (hi - lo) * kPlotWidth; };
   double height = kRowHeight * static_cast<double>(profiles.size()) + 24;
   std::string svg = fmt::format(R"(<svg width="{:.0f}" height="{:.0f}" role="img" aria-label="{}">)",
-                                kLabelWidth + kPlotWidth + 20, height, html_escape(row.metric));
+                                kLabelWidth + kPlotWidth + 20, height, escape_markup(row.metric));
   // The baseline's mean as a dashed guide: a profile whose interval crosses it is not clearly apart.
   double axis_y = height - 16;
   svg += fmt::format(R"(<line x1="{:.1f}" y1="4" x2="{:.1f}" y2="{:.1f}" class="base"/>)",
@@ -161,7 +139,7 @@ std::string forest_plot(const ComparisonRow& row, const std::vector<std::string>
     const MeanInterval& m = row.profiles[i].value;
     double y = kRowHeight * static_cast<double>(i) + 14;
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="end" class="label">{}</text>)", kLabelWidth - 8,
-                       y + 4, html_escape(profiles[i]));
+                       y + 4, escape_markup(profiles[i]));
     if (m.half_width) {
       svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" class="ci"/>)", x(m.low()), y,
                          x(m.high()), y);
@@ -344,7 +322,7 @@ std::string format_comparison_html(const Comparison& c) {
   std::string out;
   auto it = std::back_inserter(out);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  fmt::format_to(it, "<title>kubesim compare: {}</title>\n", html_escape(c.scenario));
+  fmt::format_to(it, "<title>kubesim compare: {}</title>\n", escape_markup(c.scenario));
   out += "<style>\n"
          "body{font-family:sans-serif;margin:2em;color:#222}\n"
          "table{border-collapse:collapse;margin:0.5em 0 1.5em}\n"
@@ -358,20 +336,20 @@ std::string format_comparison_html(const Comparison& c) {
          "svg .p0{fill:#1f77b4}svg .p1{fill:#ff7f0e}svg .p2{fill:#2ca02c}svg .p3{fill:#d62728}\n"
          "svg .p4{fill:#9467bd}svg .p5{fill:#8c564b}svg .p6{fill:#e377c2}svg .p7{fill:#7f7f7f}\n"
          "</style>\n</head>\n<body>\n";
-  fmt::format_to(it, "<h1>kubesim compare: {}</h1>\n", html_escape(c.scenario));
+  fmt::format_to(it, "<h1>kubesim compare: {}</h1>\n", escape_markup(c.scenario));
   fmt::format_to(it,
                  "<p>{} profile(s) &times; {} seed(s) ({}). Each figure is the mean over the seeds with its 95% "
                  "Student-t confidence interval; differences to <b>{}</b> are paired by seed, and bold ones have an "
                  "interval that excludes 0.</p>\n",
-                 c.profiles.size(), c.seeds.size(), html_escape(format_seed_list(c.seeds)),
-                 html_escape(c.profiles.empty() ? "" : c.profiles.front()));
+                 c.profiles.size(), c.seeds.size(), escape_markup(format_seed_list(c.seeds)),
+                 escape_markup(c.profiles.empty() ? "" : c.profiles.front()));
   for (const ComparisonRow& row : c.rows) {
-    fmt::format_to(it, "<h2>{}</h2>\n<p>{}</p>\n", html_escape(row.metric), direction_word(row.direction));
+    fmt::format_to(it, "<h2>{}</h2>\n<p>{}</p>\n", escape_markup(row.metric), direction_word(row.direction));
     out += "<table>\n<tr><th>profile</th><th>mean</th><th>95% CI</th><th>difference</th><th>95% CI</th>"
            "<th>relative</th></tr>\n";
     for (std::size_t p = 0; p < c.profiles.size(); ++p) {
       const ProfileStats& s = row.profiles[p];
-      fmt::format_to(it, "<tr><td>{}</td><td>{}</td><td>{}</td>", html_escape(c.profiles[p]), num(s.value.mean),
+      fmt::format_to(it, "<tr><td>{}</td><td>{}</td><td>{}</td>", escape_markup(c.profiles[p]), num(s.value.mean),
                      interval(s.value));
       if (s.diff) {
         fmt::format_to(it, "<td{}>{}</td><td>{}</td><td>{}</td></tr>\n",

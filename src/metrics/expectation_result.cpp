@@ -1,5 +1,7 @@
 #include "kubesim/metrics/expectation_result.hpp"
 
+#include "kubesim/metrics/markup_escape.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,33 +15,6 @@ std::string measured_text(const ExpectationResult& r) {
                                                      base::format_duration(r.measured_at.since_start()));
   if (!r.note.empty()) {
     out += fmt::format(" ({})", r.note);
-  }
-  return out;
-}
-
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      out += c;
-    }
   }
   return out;
 }
@@ -84,17 +59,17 @@ std::string format_junit_xml(const std::string& scenario, const std::vector<Expe
   auto it = std::back_inserter(out);
   fmt::format_to(it, "<testsuites name=\"kubesim\" tests=\"{}\" failures=\"{}\">\n", results.size(), failed);
   fmt::format_to(it, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
-                 xml_escape(scenario), results.size(), failed);
+                 escape_markup(scenario), results.size(), failed);
   for (const ExpectationResult& r : results) {
     // Simulated time is not the test's duration: time is 0 so CI tools do not report it as such.
-    fmt::format_to(it, "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"0\"", xml_escape(scenario),
-                   xml_escape(title(r)), xml_escape(r.location.substr(0, r.location.find(':'))));
+    fmt::format_to(it, "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"0\"", escape_markup(scenario),
+                   escape_markup(title(r)), escape_markup(r.location.substr(0, r.location.find(':'))));
     if (r.passed) {
-      fmt::format_to(it, ">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(measured_text(r)));
+      fmt::format_to(it, ">\n      <system-out>{}</system-out>\n    </testcase>\n", escape_markup(measured_text(r)));
     } else {
       fmt::format_to(it, ">\n      <failure message=\"{}\" type=\"ExpectationFailed\">{}: expected {}, {}</failure>\n",
-                     xml_escape(measured_text(r)), xml_escape(r.location), xml_escape(r.check),
-                     xml_escape(measured_text(r)));
+                     escape_markup(measured_text(r)), escape_markup(r.location), escape_markup(r.check),
+                     escape_markup(measured_text(r)));
       fmt::format_to(it, "    </testcase>\n");
     }
   }

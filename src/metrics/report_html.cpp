@@ -3,6 +3,7 @@
 #include "svg_chart_internal.hpp"
 
 #include "kubesim/metrics/latency_cdf.hpp"
+#include "kubesim/metrics/markup_escape.hpp"
 
 #include <fmt/format.h>
 
@@ -256,45 +257,19 @@ void write_expectations(std::string& out, const ReportData& data) {
     fmt::format_to(it,
                    "<tr><td class=\"{}\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
                    "<td>{}</td></tr>\n",
-                   e.passed ? "pass" : "fail", e.passed ? "pass" : "FAIL", escape_html(e.name), escape_html(e.check),
-                   e.measured.empty() ? "—" : escape_html(e.measured), escape_html(e.location), escape_html(e.note));
+                   e.passed ? "pass" : "fail", e.passed ? "pass" : "FAIL", escape_markup(e.name),
+                   escape_markup(e.check), e.measured.empty() ? "—" : escape_markup(e.measured),
+                   escape_markup(e.location), escape_markup(e.note));
   }
   out += "</tbody>\n</table>\n</section>\n";
 }
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string render_report_html(const ReportData& data) {
   std::string out;
   auto it = std::back_inserter(out);
-  const std::string name = escape_html(data.scenario);
+  const std::string name = escape_markup(data.scenario);
   fmt::format_to(it,
                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -310,7 +285,7 @@ std::string render_report_html(const ReportData& data) {
   if (const double* last = find_value(data, "last_event_seconds")) {
     fmt::format_to(it, "(last event at {}) ", format_duration_human(*last));
   }
-  fmt::format_to(it, "· fingerprint <code>{}</code></p>\n", escape_html(data.fingerprint));
+  fmt::format_to(it, "· fingerprint <code>{}</code></p>\n", escape_markup(data.fingerprint));
   write_facts(out, data);
   out += "<nav><a href=\"#utilization\">utilization</a><a href=\"#pending\">pending pods</a>"
          "<a href=\"#latency\">latency</a><a href=\"#heatmap\">per-node heat map</a>"

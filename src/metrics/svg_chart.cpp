@@ -1,5 +1,6 @@
 #include "svg_chart_internal.hpp"
 
+#include "kubesim/metrics/markup_escape.hpp"
 #include "kubesim/metrics/report_html.hpp"
 
 #include <fmt/format.h>
@@ -71,30 +72,30 @@ void draw_axes(std::string& out, const Frame& f, const std::vector<double>& xtic
   fmt::format_to(it, R"(<line class="axis" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}"/>)", kLeft, kTop,
                  kTop + kPlotH);
   fmt::format_to(it, R"(<text class="label" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", kLeft + kPlotW / 2,
-                 kHeight - 6, escape_html(x_label));
+                 kHeight - 6, escape_markup(x_label));
   double cy = kTop + kPlotH / 2;
   fmt::format_to(it,
                  R"svg(<text class="label" transform="rotate(-90 14 {0:.1f})" x="14" y="{0:.1f}" )svg"
                  R"svg(text-anchor="middle">{1}</text>)svg",
-                 cy, escape_html(y_label));
+                 cy, escape_markup(y_label));
 }
 
 void open_svg(std::string& out, double height, const std::string& title, const char* css_class) {
   fmt::format_to(std::back_inserter(out),
                  R"(<svg class="{0}" viewBox="0 0 {1:.0f} {2:.0f}" width="{1:.0f}" height="{2:.0f}" role="img" )"
                  R"(aria-label="{3}"><title>{3}</title>)",
-                 css_class, kWidth, height, escape_html(title));
+                 css_class, kWidth, height, escape_markup(title));
 }
 
 // Title at the top left, then the legend entries in a row below it.
 void draw_title_and_legend(std::string& out, const std::string& title, const std::vector<ChartSeries>& series) {
   auto it = std::back_inserter(out);
-  fmt::format_to(it, R"(<text class="title" x="{:.1f}" y="16">{}</text>)", kLeft, escape_html(title));
+  fmt::format_to(it, R"(<text class="title" x="{:.1f}" y="16">{}</text>)", kLeft, escape_markup(title));
   double x = kLeft;
   for (const ChartSeries& s : series) {
     fmt::format_to(it, R"(<line x1="{:.1f}" y1="32" x2="{:.1f}" y2="32" stroke="{}" stroke-width="2.5"{}/>)", x, x + 18,
                    s.color, s.dashed ? R"( stroke-dasharray="5 3")" : "");
-    fmt::format_to(it, R"(<text class="legend" x="{:.1f}" y="36">{}</text>)", x + 23, escape_html(s.label));
+    fmt::format_to(it, R"(<text class="legend" x="{:.1f}" y="36">{}</text>)", x + 23, escape_markup(s.label));
     // About 6.2 px per character at the legend's 11 px font, plus the swatch and a gap.
     x += 23 + 6.2 * static_cast<double>(s.label.size()) + 18;
   }
@@ -274,7 +275,7 @@ std::string heat_map_svg(const HeatMap& map) {
         label = label.substr(0, 27) + "…";
       }
       fmt::format_to(it, R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="end">{}</text>)", kLabelW - 6,
-                     y + std::min(cell_h, 12.0) - 2, escape_html(label));
+                     y + std::min(cell_h, 12.0) - 2, escape_markup(label));
     }
     for (std::size_t j = 0; j < ncols;) {
       std::string color = heat_color(map.cells[i][j]);

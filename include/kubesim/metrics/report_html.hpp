@@ -68,8 +68,4 @@ inline constexpr std::size_t kHeatMapMaxColumns = 240;
 /// The whole page. Deterministic in `data`.
 std::string render_report_html(const ReportData& data);
 
-/// `text` with &, <, >, " and ' replaced by character references: safe in element content and in
-/// quoted attribute values.
-std::string escape_html(std::string_view text);
-
 }  // namespace kubesim::metrics

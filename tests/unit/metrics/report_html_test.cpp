@@ -1,5 +1,6 @@
 #include "support/catch.hpp"
 
+#include "kubesim/metrics/markup_escape.hpp"
 #include "kubesim/metrics/report_html.hpp"
 
 #include <string>
@@ -53,8 +54,8 @@ metrics::ReportData sample_data() {
 }  // namespace
 
 TEST_CASE("HTML escaping covers element content and attribute values", "[metrics][report]") {
-  CHECK(metrics::escape_html("a<b>&\"c\"'d'") == "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;");
-  CHECK(metrics::escape_html("plain") == "plain");
+  CHECK(metrics::escape_markup("a<b>&\"c\"'d'") == "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;");
+  CHECK(metrics::escape_markup("plain") == "plain");
 }
 
 TEST_CASE("the report has every section, escapes the files' text and references nothing outside", "[metrics][report]") {
