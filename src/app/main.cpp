@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   compare_cmd
       ->add_option("--profile", compare.profiles,
                    "A profile (schedulerName) to compare; repeat it, the first is the baseline")
-      ->take_all();
+      ->allow_extra_args(false);  // one name per --profile, so a scenario after it stays positional
   compare_cmd->add_option("--scheduler-config", compare.scheduler_config,
                           "A KubeSchedulerConfiguration file with more profiles");
   compare_cmd->add_option("--seeds", compare.seeds, "Seeds to run, e.g. 1-20 or 1-5,10 (default 1-10)");

@@ -110,8 +110,9 @@ profiles:
         disabled: [{name: \"*\"}]
         enabled: [{name: FirstFit}]
 ")
-run_ok(from_file compare ${scenario} --profile default-scheduler --profile first-fit --scheduler-config
-       ${WORK}/extra.yaml --seeds 1-2 --duration 1m --out ${WORK}/file --quiet)
+# (Options before the scenario: one name per --profile, the scenario stays positional.)
+run_ok(from_file compare --profile default-scheduler --profile first-fit --scheduler-config ${WORK}/extra.yaml
+       ${scenario} --seeds 1-2 --duration 1m --out ${WORK}/file --quiet)
 if(NOT EXISTS ${WORK}/file/runs/first-fit/seed-2/summary.json)
   message(FATAL_ERROR "compare with --scheduler-config did not run first-fit")
 endif()
