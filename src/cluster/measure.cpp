@@ -24,6 +24,27 @@ std::int64_t ppm(std::int64_t part, std::int64_t whole) {
 
 Measurement value(std::int64_t v) { return Measurement{v, {}}; }
 
+// A statistic over no samples measures nothing: the check fails, saying why, instead of passing on a 0.
+Measurement nothing(std::string why) { return Measurement{std::nullopt, std::move(why)}; }
+
+// The statistic of `l` that a latency metric names (p50, p90, p99 or max).
+base::Duration percentile_of(MetricKind kind, const metrics::LatencyStats& l) {
+  switch (kind) {
+  case MetricKind::SchedulingLatencyP50:
+  case MetricKind::StartupLatencyP50:
+    return l.p50;
+  case MetricKind::SchedulingLatencyP90:
+  case MetricKind::StartupLatencyP90:
+    return l.p90;
+  case MetricKind::SchedulingLatencyP99:
+  case MetricKind::StartupLatencyP99:
+  case MetricKind::EndpointConvergenceP99:
+    return l.p99;
+  default:
+    return l.max;
+  }
+}
+
 Measurement absent(const scenario::Expectation& e) {
   return Measurement{std::nullopt, fmt::format("{} {}/{} does not exist", scenario::metric_info(e.metric).object,
                                                e.object_namespace, e.object_name)};
@@ -84,21 +105,25 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
   case MetricKind::PodsDeleted:
     return value(static_cast<std::int64_t>(pods().pods.deleted));
   case MetricKind::SchedulingLatencyP50:
-    return value(pods().scheduling_latency.p50.nanos());
   case MetricKind::SchedulingLatencyP90:
-    return value(pods().scheduling_latency.p90.nanos());
   case MetricKind::SchedulingLatencyP99:
-    return value(pods().scheduling_latency.p99.nanos());
-  case MetricKind::SchedulingLatencyMax:
-    return value(pods().scheduling_latency.max.nanos());
+  case MetricKind::SchedulingLatencyMax: {
+    metrics::LatencyStats l = pods().scheduling_latency;
+    if (l.count == 0) {
+      return nothing("no pod has been bound yet");
+    }
+    return value(percentile_of(e.metric, l).nanos());
+  }
   case MetricKind::StartupLatencyP50:
-    return value(pods().startup_latency.p50.nanos());
   case MetricKind::StartupLatencyP90:
-    return value(pods().startup_latency.p90.nanos());
   case MetricKind::StartupLatencyP99:
-    return value(pods().startup_latency.p99.nanos());
-  case MetricKind::StartupLatencyMax:
-    return value(pods().startup_latency.max.nanos());
+  case MetricKind::StartupLatencyMax: {
+    metrics::LatencyStats l = pods().startup_latency;
+    if (l.count == 0) {
+      return nothing("no pod has started yet");
+    }
+    return value(percentile_of(e.metric, l).nanos());
+  }
   case MetricKind::SchedulingAttempts:
     return value(static_cast<std::int64_t>(scheduler_->attempts()));
   case MetricKind::UnschedulableAttempts:
@@ -106,8 +131,12 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
   case MetricKind::PreemptionVictims:
     return value(static_cast<std::int64_t>(scheduler_->preemption_victims()));
   case MetricKind::ApiWatchLagMax: {
+    std::vector<apiserver::WatchLag> lags = api_.watch_lags();
+    if (lags.empty()) {
+      return nothing("no change has been delivered to a watcher yet");
+    }
     base::Duration longest;
-    for (const apiserver::WatchLag& w : api_.watch_lags()) {
+    for (const apiserver::WatchLag& w : lags) {
       longest = std::max(longest, w.lag_max);
     }
     return value(longest.nanos());
@@ -120,15 +149,21 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
     return value(open);
   }
   case MetricKind::RolloutDurationMax: {
-    base::Duration longest;
+    std::optional<base::Duration> longest;
     for (const metrics::RolloutRecord& r : reconciliation_.rollouts()) {
       if (!r.superseded) {
-        longest = std::max(longest, r.completed.value_or(measuring_at_) - r.started);
+        longest = std::max(longest.value_or(base::Duration::zero()), r.completed.value_or(measuring_at_) - r.started);
       }
     }
-    return value(longest.nanos());
+    if (!longest) {
+      return nothing("no Deployment rollout has started yet");
+    }
+    return value(longest->nanos());
   }
   case MetricKind::NodeFaultRecoveryMax: {
+    if (reconciliation_.node_faults().empty()) {
+      return nothing("no node fault has happened yet");
+    }
     base::Duration longest;
     for (const metrics::NodeFaultRecord& f : reconciliation_.node_faults()) {
       longest = std::max(longest, f.recovered.value_or(measuring_at_) - f.at);
@@ -136,9 +171,13 @@ Measurement Cluster::measure(const scenario::Expectation& e) const {
     return value(longest.nanos());
   }
   case MetricKind::EndpointConvergenceP99:
-    return value(metrics::latency_stats(reconciliation_.endpoint_convergence()).p99.nanos());
-  case MetricKind::EndpointConvergenceMax:
-    return value(metrics::latency_stats(reconciliation_.endpoint_convergence()).max.nanos());
+  case MetricKind::EndpointConvergenceMax: {
+    metrics::LatencyStats l = metrics::latency_stats(reconciliation_.endpoint_convergence());
+    if (l.count == 0) {
+      return nothing("no endpoint change has converged yet");
+    }
+    return value(percentile_of(e.metric, l).nanos());
+  }
   case MetricKind::DeploymentRolloutDuration: {
     if (deployment() == nullptr) {
       return absent(e);

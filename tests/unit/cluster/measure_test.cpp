@@ -150,3 +150,43 @@ spec:
   CHECK_FALSE(results.back().passed);
   CHECK(results.back().note == "deployment default/other does not exist");
 }
+
+TEST_CASE("a statistic over no samples measures nothing and fails", "[cluster][expect]") {
+  // Pods that fit no node: no latency, no rollout, no fault, no endpoint change to measure. A gate on
+  // them must not pass on a 0.
+  auto results = expectation_results(R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: nothing}
+spec:
+  seed: 1
+  duration: 1m
+  cluster:
+    nodePools:
+      - name: n
+        count: 1
+        template: {status: {capacity: {cpu: "2", memory: 4Gi, pods: "110"}}}
+  objects:
+    - apiVersion: v1
+      kind: Pod
+      metadata: {name: big}
+      spec:
+        containers: [{name: c, image: "app:1", resources: {requests: {cpu: "3"}}}]
+  expect:
+    - scheduling_latency.p99 < 2s
+    - startup_latency.max < 10s
+    - rollouts.duration_max < 1m
+    - node_faults.recovery_max < 1m
+    - endpoint_convergence.p99 < 1s
+    - pods.pending == 1
+)");
+  REQUIRE(results.size() == 6);
+  const char* why[] = {"no pod has been bound yet", "no pod has started yet", "no Deployment rollout has started yet",
+                       "no node fault has happened yet", "no endpoint change has converged yet"};
+  for (std::size_t i = 0; i < 5; ++i) {
+    CAPTURE(results[i].check);
+    CHECK_FALSE(results[i].passed);
+    CHECK(results[i].measured.empty());
+    CHECK(results[i].note == why[i]);
+  }
+  CHECK(results[5].passed);
+}
