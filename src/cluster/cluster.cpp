@@ -679,6 +679,24 @@ void Cluster::run_node_action(std::uint32_t entry, const scenario::NodeAction& a
         warn(fmt::format("{} {}", key, name), "no such node");
         break;
       }
+      // An action that would change nothing is a run warning, so that a scenario that recovers a
+      // partitioned node (instead of healing it) says so.
+      const node::NodePool& pool = nodes_.pool();
+      bool running = pool.running[*index] != 0;
+      bool partitioned = pool.partitioned[*index] != 0;
+      std::string_view no_op = a.op == scenario::NodeOp::Crash && !running          ? "the kubelet is not running"
+                               : a.op == scenario::NodeOp::Recover && running       ? "the kubelet is running"
+                               : a.op == scenario::NodeOp::Partition && partitioned ? "the node is partitioned already"
+                               : a.op == scenario::NodeOp::Heal && !partitioned     ? "the node is not partitioned"
+                                                                                    : "";
+      if (!no_op.empty()) {
+        warn(fmt::format("{} {}", key, name),
+             fmt::format("{}; nothing to do{}", no_op,
+                         a.op == scenario::NodeOp::Recover && partitioned ? " (heal reconnects a partitioned node)"
+                         : a.op == scenario::NodeOp::Heal && !running     ? " (recoverNode restarts a crashed kubelet)"
+                                                                          : ""));
+        break;
+      }
       if (a.op == scenario::NodeOp::Crash || a.op == scenario::NodeOp::Partition) {
         reconciliation_.node_fault(sim_.now(), name, key);
       }
@@ -690,6 +708,9 @@ void Cluster::run_node_action(std::uint32_t entry, const scenario::NodeAction& a
         nodes_.partition(*index, a.op == scenario::NodeOp::Partition);
       }
       proxies_.update_connection(*index);
+      if ((a.op == scenario::NodeOp::Recover || a.op == scenario::NodeOp::Heal) && pool.connected(*index)) {
+        reconciliation_.node_back(sim_.now(), name);
+      }
       break;
     }
     }

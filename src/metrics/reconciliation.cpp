@@ -1,5 +1,6 @@
 #include "kubesim/metrics/reconciliation.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace kubesim::metrics {
@@ -70,7 +71,10 @@ void ReconciliationTracker::observe_pod(SimTime now, const api::Pod* before, con
   }
   bool live = after != nullptr && !after->spec.node_name.empty() && !after->is_terminal() && !after->is_terminating();
   if (live) {
-    owned_pods_[after->metadata.uid] = OwnedPod{after->spec.node_name, owner->uid};
+    owned_pods_[after->metadata.uid] = OwnedPod{after->spec.node_name, owner->uid, serves(after)};
+    if (serves(after)) {
+      count_return(now, after->metadata.uid);
+    }
   } else {
     owned_pods_.erase(pod->metadata.uid);
   }
@@ -130,9 +134,10 @@ void ReconciliationTracker::node_fault(SimTime now, std::string_view node, std::
   r.at = now;
   OpenFault open;
   open.record = faults_.size() - 1;
+  open.node = std::string(node);
   for (const auto& [uid, pod] : owned_pods_) {
     if (pod.node == node) {
-      ++open.missing[pod.owner_uid];
+      open.outstanding.emplace(uid, pod.owner_uid);
       ++r.pods_lost;
     }
   }
@@ -143,24 +148,65 @@ void ReconciliationTracker::node_fault(SimTime now, std::string_view node, std::
   open_faults_.push_back(std::move(open));
 }
 
-void ReconciliationTracker::count_replacement(SimTime now, const std::string& owner_uid, SimTime created) {
-  for (auto f = open_faults_.begin(); f != open_faults_.end();) {
-    NodeFaultRecord& r = faults_[f->record];
-    auto m = f->missing.find(owner_uid);
-    if (created > r.at && m != f->missing.end()) {
-      ++r.replaced;
-      if (--m->second == 0) {
-        f->missing.erase(m);
-      }
-      if (f->missing.empty()) {
-        r.recovered = now;
-        f = open_faults_.erase(f);
-        continue;
-      }
-      break;  // one replacement makes up for one lost pod, of the earliest open fault
+void ReconciliationTracker::node_back(SimTime now, std::string_view node) {
+  for (OpenFault& f : open_faults_) {
+    if (f.node != node) {
+      continue;
     }
-    ++f;
+    f.node_back = true;
+    // Pods the control plane never marked unready serve at once.
+    for (auto it = f.outstanding.begin(); it != f.outstanding.end();) {
+      auto pod = owned_pods_.find(it->first);
+      if (pod != owned_pods_.end() && pod->second.serving) {
+        ++faults_[f.record].returned;
+        it = f.outstanding.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
+  close_recovered(now);
+}
+
+void ReconciliationTracker::count_return(SimTime now, const std::string& uid) {
+  bool any = false;
+  for (OpenFault& f : open_faults_) {
+    if (f.node_back && f.outstanding.erase(uid) != 0) {
+      ++faults_[f.record].returned;
+      any = true;
+    }
+  }
+  if (any) {
+    close_recovered(now);
+  }
+}
+
+void ReconciliationTracker::count_replacement(SimTime now, const std::string& owner_uid, SimTime created) {
+  // One replacement makes up for one lost pod of its owner, of the earliest open fault before it.
+  for (OpenFault& f : open_faults_) {
+    NodeFaultRecord& r = faults_[f.record];
+    if (!(created > r.at)) {
+      continue;
+    }
+    auto it = std::find_if(f.outstanding.begin(), f.outstanding.end(),
+                           [&](const auto& lost) { return lost.second == owner_uid; });
+    if (it != f.outstanding.end()) {
+      f.outstanding.erase(it);
+      ++r.replaced;
+      close_recovered(now);
+      return;
+    }
+  }
+}
+
+void ReconciliationTracker::close_recovered(SimTime now) {
+  std::erase_if(open_faults_, [&](const OpenFault& f) {
+    if (!f.outstanding.empty()) {
+      return false;
+    }
+    faults_[f.record].recovered = now;
+    return true;
+  });
 }
 
 }  // namespace kubesim::metrics

@@ -200,8 +200,18 @@ std::string reconciliation_text(const RunSummary& s) {
   }
   for (std::size_t i = 0; i < s.node_faults.size() && i < kTextListLimit; ++i) {
     const NodeFaultRecord& f = s.node_faults[i];
-    std::string outcome = f.recovered ? fmt::format("replaced and Running after {}", ms(*f.recovered - f.at))
-                                      : fmt::format("{} of them replaced and Running by the end", f.replaced);
+    std::string outcome;
+    if (f.pods_lost == 0) {
+      outcome = "nothing to make up for";
+    } else if (f.recovered) {
+      outcome = f.returned == 0 ? fmt::format("replaced and Running after {}", ms(*f.recovered - f.at))
+                                : fmt::format("made up for after {} ({} replaced, {} back with the node)",
+                                              ms(*f.recovered - f.at), f.replaced, f.returned);
+    } else {
+      outcome = f.returned == 0
+                    ? fmt::format("{} of them replaced and Running by the end", f.replaced)
+                    : fmt::format("{} replaced and {} back with the node by the end", f.replaced, f.returned);
+    }
     fmt::format_to(it, "{:<23}{}: {} controller-owned pod(s) lost, {}\n", i == 0 ? "node faults:" : "", fault_id(f),
                    f.pods_lost, outcome);
   }
@@ -242,10 +252,10 @@ std::string reconciliation_json(const RunSummary& s) {
       const NodeFaultRecord& f = s.node_faults[i];
       fmt::format_to(it,
                      "{}\n    {{\"fault\": {}, \"node\": {}, \"action\": {}, \"at_seconds\": {}, \"pods_lost\": {}, "
-                     "\"replaced\": {}, \"recovered_seconds\": {}, \"duration_seconds\": {}}}",
+                     "\"replaced\": {}, \"returned\": {}, \"recovered_seconds\": {}, \"duration_seconds\": {}}}",
                      i == 0 ? "" : ",", json_quote(fault_id(f)), json_quote(f.node), json_quote(f.action),
-                     format_seconds(f.at.since_start()), f.pods_lost, f.replaced, optional_seconds(f.recovered),
-                     f.recovered ? format_seconds(*f.recovered - f.at) : "null");
+                     format_seconds(f.at.since_start()), f.pods_lost, f.replaced, f.returned,
+                     optional_seconds(f.recovered), f.recovered ? format_seconds(*f.recovered - f.at) : "null");
     }
     out += "\n  ],\n";
   }

@@ -9,8 +9,10 @@
 ///   availableReplicas all equal spec.replicas. A spec change before completion supersedes the running
 ///   rollout (which then never completes: it is reported as superseded).
 /// - Node faults: when a node stops (crashNode, partition, removeNodes) its live controller-owned pods
-///   are lost; the fault is recovered when as many pods of the same owners, created after the fault,
-///   have reached Running (a 5-minute taint-based eviction and the ReplicaSet's replacement included).
+///   are lost. Each lost pod is made up for by a replacement (a pod of the same owner, created after the
+///   fault, reaching Running: after the 5-minute taint-based eviction and the ReplicaSet's replacement)
+///   or, once the node is back (recoverNode, heal), by the lost pod itself serving (Ready, not
+///   terminating) again. The fault is recovered when every lost pod is made up for.
 /// - Endpoints convergence: from a pod's Ready condition turning True to its first listing as a ready
 ///   endpoint in an EndpointSlice; and from a listed pod turning unready, terminating or deleted to the
 ///   slice no longer listing it as ready.
@@ -45,8 +47,11 @@ struct NodeFaultRecord {
   std::string action;
   SimTime at;
   std::int32_t pods_lost = 0;
+  /// Lost pods made up for by a replacement, and by themselves serving again after the node came back.
   std::int32_t replaced = 0;
-  /// When the last replacement reached Running (pods_lost == replaced); at `at` when nothing was lost.
+  std::int32_t returned = 0;
+  /// When the last lost pod was made up for (pods_lost == replaced + returned); at `at` when nothing
+  /// was lost.
   std::optional<SimTime> recovered;
 };
 
@@ -57,6 +62,8 @@ class ReconciliationTracker {
   void observe_endpoint_slice(SimTime now, const api::EndpointSlice* before, const api::EndpointSlice* after);
   /// `node` stopped serving its pods at `now` (`action` names the timeline action).
   void node_fault(SimTime now, std::string_view node, std::string_view action);
+  /// `node` is back (recoverNode, heal): its lost pods that serve again make up for themselves.
+  void node_back(SimTime now, std::string_view node);
 
   [[nodiscard]] const std::vector<RolloutRecord>& rollouts() const { return rollouts_; }
   [[nodiscard]] const std::vector<NodeFaultRecord>& node_faults() const { return faults_; }
@@ -68,15 +75,21 @@ class ReconciliationTracker {
   struct OwnedPod {
     std::string node;
     std::string owner_uid;
+    bool serving = false;
   };
-  // A fault still waiting for replacements: per owner, how many it still needs.
+  // A fault whose lost pods are not all made up for yet.
   struct OpenFault {
     std::size_t record = 0;
-    std::map<std::string, std::int32_t, std::less<>> missing;
+    std::string node;
+    bool node_back = false;
+    std::map<std::string, std::string, std::less<>> outstanding;  // lost pod uid → owner uid
   };
 
   void pod_ready_changed(SimTime now, const std::string& key, bool ready);
   void count_replacement(SimTime now, const std::string& owner_uid, SimTime created);
+  void count_return(SimTime now, const std::string& uid);
+  /// Closes the open faults with nothing outstanding.
+  void close_recovered(SimTime now);
 
   std::vector<RolloutRecord> rollouts_;
   // namespace/name → index of the Deployment's open rollout in rollouts_.

@@ -150,3 +150,28 @@ TEST_CASE("endpoint convergence in both directions", "[metrics][reconciliation]"
   CHECK(t.endpoint_convergence()[0] == 5_ms);
   CHECK(t.endpoint_convergence()[1] == 7_ms);
 }
+
+TEST_CASE("pods that come back with their node make up for themselves", "[metrics][reconciliation]") {
+  ReconciliationTracker t;
+  api::Pod a = running(pod("a", "n1", at(0_s)), true);
+  api::Pod b = running(pod("b", "n1", at(0_s)), true);
+  t.observe_pod(at(1_s), nullptr, &a);
+  t.observe_pod(at(1_s), nullptr, &b);
+  t.node_fault(at(60_s), "n1", "crashNode");
+  // The node lifecycle controller marks `a` unready at 100 s; `b` it never gets to.
+  api::Pod a_unready = running(a, false);
+  t.observe_pod(at(100_s), &a, &a_unready);
+  // A Ready write before the node is back does not count (the pod is still cut off).
+  t.observe_pod(at(110_s), &a_unready, &a);
+  t.observe_pod(at(111_s), &a, &a_unready);
+  t.node_back(at(120_s), "n1");  // `b` still serves: made up for at once
+  REQUIRE_FALSE(t.node_faults()[0].recovered);
+  CHECK(t.node_faults()[0].returned == 1);
+  t.observe_pod(at(125_s), &a_unready, &a);  // the kubelet reports `a` Ready again
+  const metrics::NodeFaultRecord& f = t.node_faults()[0];
+  CHECK(f.pods_lost == 2);
+  CHECK(f.returned == 2);
+  CHECK(f.replaced == 0);
+  REQUIRE(f.recovered);
+  CHECK(*f.recovered == at(125_s));
+}

@@ -93,7 +93,7 @@ TEST_CASE("the text summary has a stable layout", "[metrics]") {
   s.watch_lags.push_back({"kubelet", "pods", 40, 1_ms, 2_ms});
   s.rollouts.push_back({"default", "web", 2, 3, base::SimTime::zero() + 60_s, base::SimTime::zero() + 72_s, false});
   s.rollouts.push_back({"default", "web", 3, 3, base::SimTime::zero() + 80_s, std::nullopt, false});
-  s.node_faults.push_back({"n1", "crashNode", base::SimTime::zero() + 30_s, 2, 1, std::nullopt});
+  s.node_faults.push_back({"n1", "crashNode", base::SimTime::zero() + 30_s, 2, 1, 0, std::nullopt});
   std::string text = format_summary_text(s);
   CHECK(text.find("scenario:              demo (seed 9)\n") == 0);
   CHECK(text.find("simulated time:        10m0s (last event at 1m30s)\n") != std::string::npos);
@@ -122,8 +122,8 @@ TEST_CASE("the text summary has a stable layout", "[metrics]") {
   CHECK(json.find("\"completed_seconds\": null, \"duration_seconds\": null") != std::string::npos);
   CHECK(
       json.find("{\"fault\": \"crashNode n1 at 30s\", \"node\": \"n1\", \"action\": \"crashNode\", \"at_seconds\": 30, "
-                "\"pods_lost\": 2, \"replaced\": 1, \"recovered_seconds\": null, \"duration_seconds\": null}") !=
-      std::string::npos);
+                "\"pods_lost\": 2, \"replaced\": 1, \"returned\": 0, \"recovered_seconds\": null, "
+                "\"duration_seconds\": null}") != std::string::npos);
   CHECK(json.find("\"fingerprint\": \"0000000000abcdef\"") != std::string::npos);
 }
 
