@@ -4,6 +4,7 @@
 #include "exit_codes.hpp"
 #include "output_files.hpp"
 
+#include "kubesim/base/hash.hpp"
 #include "kubesim/base/time.hpp"
 #include "kubesim/cluster/cluster.hpp"
 #include "kubesim/metrics/comparison.hpp"
@@ -137,6 +138,7 @@ int run_compare(const CompareArgs& args) {
     return kExitBadInput;
   }
   std::vector<ProfileConfig> file_profiles;
+  std::uint64_t file_config_hash = 0;
   if (!args.scheduler_config.empty()) {
     auto config = scenario::load_scheduler_configuration(args.scheduler_config);
     if (!config) {
@@ -144,6 +146,7 @@ int run_compare(const CompareArgs& args) {
       return kExitBadInput;
     }
     file_profiles = config.value().profiles;
+    file_config_hash = config.value().source_hash;
   }
   std::vector<std::string> names = args.profiles;
   if (names.empty()) {
@@ -226,6 +229,13 @@ int run_compare(const CompareArgs& args) {
   scenario::SweepManifest manifest;
   manifest.scenario = spec->name;
   manifest.scenario_file = args.scenario.empty() ? "<builtin:quickstart>" : args.scenario;
+  base::Duration horizon = base_options.duration.value_or(spec->duration);
+  manifest.horizon_seconds = metrics::format_seconds(horizon);
+  manifest.inputs = fmt::format(
+      "{:016x}", base::hash_combine(base::hash_combine(base::hash_combine(spec->source_hash,
+                                                                          spec->control_plane.scheduler_config_hash),
+                                                       file_config_hash),
+                                    static_cast<std::uint64_t>(horizon.nanos())));
   manifest.profiles = names;
   manifest.seeds = *seeds;
   manifest.shard_index = shard.index;

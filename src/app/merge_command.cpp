@@ -41,6 +41,12 @@ std::optional<std::string> mismatch(const SweepManifest& first, const std::strin
   if (m.shard_count != first.shard_count) {
     return differ("shard count", std::to_string(first.shard_count), std::to_string(m.shard_count));
   }
+  if (m.horizon_seconds != first.horizon_seconds) {
+    return differ("simulated duration (seconds)", first.horizon_seconds, m.horizon_seconds);
+  }
+  if (m.inputs != first.inputs) {
+    return differ("inputs (a hash of the scenario file, --scheduler-config file and duration)", first.inputs, m.inputs);
+  }
   return std::nullopt;
 }
 
@@ -87,12 +93,12 @@ int run_merge(const MergeArgs& args) {
   std::size_t missing = 0;
   std::string missing_list;
   std::size_t k = 0;
-  for (std::uint64_t seed : sweep.seeds) {
-    for (const std::string& profile : sweep.profiles) {
-      if (seen.find({profile, seed}) == seen.end()) {
+  for (std::size_t s = 0; s < sweep.seeds.size(); ++s) {
+    for (std::size_t p = 0; p < sweep.profiles.size(); ++p) {
+      if (seen.find({sweep.profiles[p], sweep.seeds[s]}) == seen.end()) {
         if (++missing <= 5) {
-          missing_list += fmt::format("\n  profile '{}', seed {} (shard {}/{})", profile, seed, k % sweep.shard_count,
-                                      sweep.shard_count);
+          missing_list += fmt::format("\n  profile '{}', seed {} (shard {}/{})", sweep.profiles[p], sweep.seeds[s],
+                                      metrics::shard_of(metrics::GridCell{p, s}, sweep.shard_count), sweep.shard_count);
         }
       }
       ++k;

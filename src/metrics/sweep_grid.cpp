@@ -22,10 +22,16 @@ std::optional<std::uint64_t> parse_uint(std::string_view text) {
 
 }  // namespace
 
+std::size_t shard_of(GridCell cell, std::size_t count) { return (cell.profile + cell.seed) % count; }
+
 std::vector<GridCell> cells_of_shard(std::size_t profiles, std::size_t seeds, Shard shard) {
   std::vector<GridCell> out;
-  for (std::size_t k = shard.index; k < profiles * seeds; k += shard.count) {
-    out.push_back(GridCell{k % profiles, k / profiles});
+  for (std::size_t s = 0; s < seeds; ++s) {
+    for (std::size_t p = 0; p < profiles; ++p) {
+      if (shard_of(GridCell{p, s}, shard.count) == shard.index) {
+        out.push_back(GridCell{p, s});
+      }
+    }
   }
   return out;
 }
@@ -40,10 +46,14 @@ std::optional<Shard> parse_shard(std::string_view text, std::string& error) {
     error = fmt::format("invalid shard '{}' (use I/N, e.g. 0/4 for the first of four shards)", text);
     return std::nullopt;
   }
-  if (*count == 0 || *index >= *count) {
+  if (*count == 0) {
+    error = fmt::format("invalid shard '{}': the shard count must be at least 1", text);
+    return std::nullopt;
+  }
+  if (*index >= *count) {
     error = fmt::format("invalid shard '{}': the index counts from 0 and must be below the shard count ({}/{} is the "
                         "last of {})",
-                        text, *count == 0 ? 0 : *count - 1, *count, *count);
+                        text, *count - 1, *count, *count);
     return std::nullopt;
   }
   return Shard{static_cast<std::size_t>(*index), static_cast<std::size_t>(*count)};

@@ -4,6 +4,8 @@
 #include "scenario_reader_internal.hpp"
 #include "yaml_reader_internal.hpp"
 
+#include "kubesim/base/hash.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,6 +25,7 @@ Expected<ScenarioSpec, Diagnostics> parse_scenario(std::string_view yaml_text, c
   Reader r(file, diags);
   ScenarioSpec spec;
   spec.file = file;
+  spec.source_hash = base::fnv1a64(yaml_text);
   for_each_document(yaml_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
     std::vector<const YAML::Node*> present;
     for (const YAML::Node& d : docs) {

@@ -114,6 +114,7 @@ void read_scheduler(Reader& r, const Value& v, ControlPlaneSpec& spec) {
   if (config) {
     config->apply_to(out);
     spec.profiles = std::move(config->profiles);
+    spec.scheduler_config_hash = config->source_hash;
   }
   m.finish();
 }

@@ -4,6 +4,7 @@
 #include "scheduler_config_reader_internal.hpp"
 
 #include "kubesim/apiserver/validation.hpp"
+#include "kubesim/base/hash.hpp"
 #include "kubesim/scheduler/explain.hpp"
 
 #include <fmt/format.h>
@@ -520,6 +521,7 @@ std::optional<SchedulerConfiguration> read_scheduler_configuration_file(Reader& 
     }
     return std::nullopt;
   }
+  parsed.value().source_hash = base::fnv1a64(text);
   return std::move(parsed.value());
 }
 
@@ -562,7 +564,11 @@ Expected<SchedulerConfiguration, Diagnostics> load_scheduler_configuration(const
                 fmt::format("cannot read scheduler configuration file '{}': {}", path, error));
     return base::unexpected(std::move(diags));
   }
-  return parse_scheduler_configuration(text, path);
+  auto parsed = parse_scheduler_configuration(text, path);
+  if (parsed) {
+    parsed.value().source_hash = base::fnv1a64(text);
+  }
+  return parsed;
 }
 
 Expected<ScheduleSnapshot, Diagnostics> parse_schedule_snapshot(std::string_view yaml_text, const std::string& file) {

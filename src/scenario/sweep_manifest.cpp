@@ -80,8 +80,11 @@ std::string cell_folder(const std::string& profile, std::uint64_t seed) {
 std::string format_sweep_manifest(const SweepManifest& m) {
   std::string out;
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "{{\n  \"kind\": \"kubesim-sweep\",\n  \"scenario\": {},\n  \"scenario_file\": {},\n",
-                 quote(m.scenario), quote(m.scenario_file));
+  fmt::format_to(
+      it,
+      "{{\n  \"kind\": \"kubesim-sweep\",\n  \"scenario\": {},\n  \"scenario_file\": {},\n  \"inputs\": {},\n"
+      "  \"horizon_seconds\": {},\n",
+      quote(m.scenario), quote(m.scenario_file), quote(m.inputs), m.horizon_seconds);
   out += "  \"profiles\": [";
   for (std::size_t i = 0; i < m.profiles.size(); ++i) {
     out += (i == 0 ? "" : ", ") + quote(m.profiles[i]);
@@ -123,6 +126,8 @@ base::Expected<SweepManifest, base::Diagnostics> load_sweep_manifest(const std::
     ManifestReader mr(r, doc);
     m.scenario = mr.string(doc["scenario"], "scenario");
     m.scenario_file = mr.string(doc["scenario_file"], "scenario_file");
+    m.inputs = mr.string(doc["inputs"], "inputs");
+    m.horizon_seconds = mr.string(doc["horizon_seconds"], "horizon_seconds");
     const YAML::Node profiles = doc["profiles"];
     const YAML::Node seeds = doc["seeds"];
     const YAML::Node shard = doc["shard"];

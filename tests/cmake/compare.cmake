@@ -99,6 +99,17 @@ expect_fail(2 "is in both" merge ${WORK}/shard0 ${WORK}/shard0 --out ${WORK}/bad
 expect_fail(2 "are not shards of the same sweep: shard count '2' vs '1'" merge ${WORK}/shard0 ${WORK}/whole
             --out ${WORK}/bad)
 expect_fail(2 "cannot read" merge ${WORK}/nothing-here --out ${WORK}/bad)
+# Shards of another sweep in disguise: another --duration, or an edited scenario under the same name.
+run_ok(ignored compare ${scenario} --profile default-scheduler --profile best-fit --seeds 1-3 --duration 90s
+       --shard 1/2 --out ${WORK}/shard1-short --quiet)
+expect_fail(2 "simulated duration (seconds) '120' vs '90'" merge ${WORK}/shard0 ${WORK}/shard1-short
+            --out ${WORK}/bad)
+file(READ ${scenario} text)
+string(REPLACE "count: 8" "count: 9" text "${text}")
+file(WRITE ${WORK}/edited.yaml "${text}")
+run_ok(ignored compare ${WORK}/edited.yaml ${grid} --shard 1/2 --out ${WORK}/shard1-edited --quiet)
+expect_fail(2 "inputs (a hash of the scenario file, --scheduler-config file and duration)" merge ${WORK}/shard0
+            ${WORK}/shard1-edited --out ${WORK}/bad)
 
 # Profiles from a file.
 file(WRITE ${WORK}/extra.yaml "apiVersion: kubescheduler.config.k8s.io/v1

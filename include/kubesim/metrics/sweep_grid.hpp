@@ -2,9 +2,11 @@
 
 /// The grid of a policy sweep (`kubesim compare`): every profile on every seed. A sweep too large for
 /// one machine is split into N shards (`--shard I/N`, I from 0, as Kubernetes' JOB_COMPLETION_INDEX
-/// and most Slurm arrays count); shard I runs the cells k with k mod N = I, where cells are numbered
-/// seed-major (every profile of the first seed, then of the second, ...), so each shard gets a fair mix
-/// of profiles and seeds. `kubesim merge` puts the shards back together.
+/// and most Slurm arrays count). The run of profile p (its index in the --profile list) on seed s (its
+/// index in the seed list) belongs to shard (p + s) mod N: the diagonals of the grid, so that every
+/// shard gets runs of every profile once there are N seeds or more (a plain round robin over the runs
+/// would give each shard one profile whenever the profile count is a multiple of N), and the shards'
+/// sizes differ by at most the smaller side of the grid. `kubesim merge` puts the shards back together.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +27,10 @@ struct GridCell {
   std::size_t seed = 0;     // index into the seed list
 };
 
-/// The cells shard `shard` runs, in grid order.
+/// The shard index of `cell` among `count` shards.
+std::size_t shard_of(GridCell cell, std::size_t count);
+/// The cells shard `shard` runs, in grid order (seed-major: every profile of the first seed, then of
+/// the second, ...).
 std::vector<GridCell> cells_of_shard(std::size_t profiles, std::size_t seeds, Shard shard);
 
 /// "2/8" → {2, 8}; nullopt (with `error` set) unless 0 <= I < N.

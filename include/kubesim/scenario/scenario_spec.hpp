@@ -65,6 +65,8 @@ struct ControlPlaneSpec {
   /// Scheduler profiles from `scheduler.configuration` / `configurationFile` (a KubeSchedulerConfiguration),
   /// as written: NOT merged with the defaults. Empty = the default profile only.
   std::vector<scheduler::ProfileConfig> profiles;
+  /// FNV-1a of the `configurationFile`'s text (0 without one), part of what a sweep's runs depend on.
+  std::uint64_t scheduler_config_hash = 0;
   controllers::ControllerManagerConfig controller_manager;
 };
 
@@ -214,6 +216,9 @@ struct TimelineEntry {
 struct ScenarioSpec {
   /// The path the scenario was loaded from (or "<builtin:quickstart>").
   std::string file;
+  /// FNV-1a of the scenario's text: tells two files with the same name apart (kubesim merge checks
+  /// that shards ran the same scenario; see also ControlPlaneSpec::scheduler_config_hash).
+  std::uint64_t source_hash = 0;
   /// metadata.name
   std::string name;
   std::uint64_t seed = 1;

@@ -40,6 +40,8 @@ struct SchedulerConfiguration {
   std::vector<scheduler::ProfileConfig> profiles;
   /// Where each profile starts (same order as `profiles`).
   std::vector<SourceLocation> profile_locs;
+  /// FNV-1a of the file's text when read from a file; 0 inline.
+  std::uint64_t source_hash = 0;
 
   /// Copies the top-level fields that were given into `config`.
   void apply_to(scheduler::SchedulerConfig& config) const;

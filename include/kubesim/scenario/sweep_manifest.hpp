@@ -19,6 +19,11 @@ struct SweepManifest {
   /// The scenario's name and the file it was read from (as given on the command line).
   std::string scenario;
   std::string scenario_file;
+  /// What the runs depend on besides the grid, so that merge can refuse shards of another sweep: a
+  /// hash of the scenario file's text, the --scheduler-config file's text and the horizon (hex), and
+  /// the horizon itself in seconds.
+  std::string inputs;
+  std::string horizon_seconds;
   /// The whole grid, not just this shard's part of it.
   std::vector<std::string> profiles;
   std::vector<std::uint64_t> seeds;

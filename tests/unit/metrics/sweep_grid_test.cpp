@@ -23,15 +23,21 @@ TEST_CASE("shards partition the grid", "[metrics][sweep]") {
     CHECK(total == kProfiles * kSeeds);
     CHECK(all.size() == kProfiles * kSeeds);
   }
-  // Seed-major, round robin: shard 0 of 2 takes cells 0, 2, 4, ... = (p0,s0), (p2,s0), (p1,s1), ...
-  auto cells = metrics::cells_of_shard(kProfiles, kSeeds, {0, 2});
-  REQUIRE(cells.size() == 11);
+  // The diagonals: shard (p + s) mod N. With 3 profiles and 3 shards every shard has every profile.
+  auto cells = metrics::cells_of_shard(kProfiles, kSeeds, {0, 3});
+  REQUIRE(cells.size() == 7);
   CHECK(cells[0].profile == 0);
   CHECK(cells[0].seed == 0);
   CHECK(cells[1].profile == 2);
-  CHECK(cells[1].seed == 0);
+  CHECK(cells[1].seed == 1);
   CHECK(cells[2].profile == 1);
-  CHECK(cells[2].seed == 1);
+  CHECK(cells[2].seed == 2);
+  std::set<std::size_t> profiles;
+  for (const metrics::GridCell& c : cells) {
+    profiles.insert(c.profile);
+  }
+  CHECK(profiles.size() == kProfiles);
+  CHECK(metrics::shard_of({2, 1}, 3) == 0);
 }
 
 TEST_CASE("--shard I/N", "[metrics][sweep]") {
@@ -45,6 +51,8 @@ TEST_CASE("--shard I/N", "[metrics][sweep]") {
   CHECK(error ==
         "invalid shard '8/8': the index counts from 0 and must be below the shard count (7/8 is the last of 8)");
   CHECK_FALSE(metrics::parse_shard("1/0", error));
+  CHECK_FALSE(metrics::parse_shard("0/0", error));
+  CHECK(error == "invalid shard '0/0': the shard count must be at least 1");
   CHECK_FALSE(metrics::parse_shard("3", error));
   CHECK(error == "invalid shard '3' (use I/N, e.g. 0/4 for the first of four shards)");
   CHECK_FALSE(metrics::parse_shard("a/b", error));

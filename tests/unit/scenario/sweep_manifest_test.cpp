@@ -22,6 +22,8 @@ TEST_CASE("a sweep manifest is written and read back", "[scenario][sweep]") {
   scenario::SweepManifest m;
   m.scenario = "demo \"quoted\"";
   m.scenario_file = "scenarios/demo.yaml";
+  m.inputs = "00ff00ff00ff00ff";
+  m.horizon_seconds = "120";
   m.profiles = {"default-scheduler", "best-fit"};
   m.seeds = {1, 2, 3};
   m.shard_index = 1;
@@ -33,6 +35,8 @@ TEST_CASE("a sweep manifest is written and read back", "[scenario][sweep]") {
   auto back = scenario::load_sweep_manifest(write_temp("roundtrip.json", text));
   REQUIRE(back);
   CHECK(back.value().scenario == m.scenario);
+  CHECK(back.value().inputs == "00ff00ff00ff00ff");
+  CHECK(back.value().horizon_seconds == "120");
   CHECK(back.value().profiles == m.profiles);
   CHECK(back.value().seeds == m.seeds);
   CHECK(back.value().shard_index == 1);
@@ -59,7 +63,7 @@ TEST_CASE("what is not a sweep manifest", "[scenario][sweep]") {
   CHECK_THAT(other.error().str(), Catch::Contains("1:1: error: not a kubesim sweep manifest"));
 
   auto bad = scenario::load_sweep_manifest(
-      write_temp("bad.json", "{\"kind\": \"kubesim-sweep\", \"scenario\": \"x\", \"scenario_file\": \"x.yaml\",\n"
+      write_temp("bad.json", "{\"kind\": \"kubesim-sweep\", \"scenario\": \"x\", \"scenario_file\": \"x.yaml\", \"inputs\": \"0\", \"horizon_seconds\": 1,\n"
                              " \"profiles\": [\"a\"], \"seeds\": [\"one\"], \"shard\": {\"index\": 2, \"count\": 2},\n"
                              " \"cells\": []}\n"));
   REQUIRE_FALSE(bad);
