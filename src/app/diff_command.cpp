@@ -14,7 +14,7 @@
 namespace kubesim::app {
 namespace {
 
-// "5%" → 0.05, "0.05" → 0.05; nullopt unless a finite number >= 0.
+// "5%" → 0.05, "0.05" → 0.05; nullopt unless a finite number >= 0 (and at most 1 without '%').
 std::optional<double> parse_tolerance(std::string text) {
   if (text.empty()) {
     return 0.0;
@@ -31,6 +31,11 @@ std::optional<double> parse_tolerance(std::string text) {
   if (end != text.c_str() + text.size()) {
     return std::nullopt;
   }
+  // A bare number above 1 is almost certainly a percentage without its sign ("5" for 5%): refuse it
+  // rather than allow a 500% worsening.
+  if (!percent && v > 1) {
+    return std::nullopt;
+  }
   return percent ? v / 100 : v;
 }
 
@@ -39,7 +44,9 @@ std::optional<double> parse_tolerance(std::string text) {
 int run_diff(const DiffArgs& args) {
   std::optional<double> tolerance = parse_tolerance(args.tolerance);
   if (!tolerance) {
-    fmt::print(stderr, "error: invalid value '{}' for --tolerance (use a percentage like 5% or a fraction like 0.05)\n",
+    fmt::print(stderr,
+               "error: invalid value '{}' for --tolerance (use a percentage like 5% or a fraction like 0.05; a "
+               "fraction is at most 1)\n",
                args.tolerance);
     return 2;
   }
@@ -52,6 +59,10 @@ int run_diff(const DiffArgs& args) {
       }
     }
     return 2;
+  }
+  if (baseline->scenario != current->scenario) {
+    fmt::print(stderr, "warning: the summaries are of different scenarios ('{}' and '{}'); comparing them anyway\n",
+               baseline->scenario, current->scenario);
   }
   metrics::SummaryDiff diff = metrics::diff_summaries(baseline->values, current->values, *tolerance);
   diff.identical_runs = baseline->fingerprint == current->fingerprint;

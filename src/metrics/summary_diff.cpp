@@ -76,7 +76,8 @@ Direction direction_of(std::string_view name) {
   if ((starts_with(name, "rollouts[") || starts_with(name, "node_faults[")) && ends_with(name, ".duration_seconds")) {
     return Direction::LowerIsBetter;
   }
-  if (name == "utilization.cpu_fragmentation_ratio_mean") {
+  if (name == "utilization.cpu_fragmentation_ratio_mean" || name == "unschedulable.attempts" ||
+      name == "preemption_victims") {
     return Direction::LowerIsBetter;
   }
   for (std::string_view p :
@@ -153,7 +154,7 @@ std::string format_summary_diff(const SummaryDiff& diff, double tolerance) {
       shown.push_back(&r);
     }
   }
-  constexpr std::size_t kMaxWidth = 48;  // longer names push their row's columns right
+  constexpr std::size_t kMaxWidth = 72;  // longer names push their row's columns right
   std::size_t width = 6;
   for (const DiffRow* r : shown) {
     width = std::min(kMaxWidth, std::max(width, r->name.size()));

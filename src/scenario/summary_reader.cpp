@@ -77,6 +77,10 @@ void flatten(const YAML::Node& node, const std::string& name, bool in_element, S
   if (!node.IsScalar()) {
     return;
   }
+  // When a check was measured describes the check, not the run's performance: not a metric.
+  if (in_element && name.size() >= 20 && name.compare(name.size() - 20, 20, ".measured_at_seconds") == 0) {
+    return;
+  }
   if (node.Tag() == "?" && (node.Scalar() == "true" || node.Scalar() == "false")) {
     out.values.emplace_back(name, node.Scalar() == "true" ? 1.0 : 0.0);
   } else if (std::optional<double> v = number_of(node)) {

@@ -34,7 +34,6 @@ TEST_CASE("a summary is read back as named numeric leaves", "[scenario][diff]") 
                          {"traffic[default web].requests", 10},
                          {"traffic[default web].success_rate", 0.9},
                          {"expectations[pods.pending == 0].passed", 1},
-                         {"expectations[pods.pending == 0].measured_at_seconds", 60},
                      });
 }
 
