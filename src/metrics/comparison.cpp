@@ -179,6 +179,7 @@ const std::vector<std::string>& compared_metrics() {
       "utilization.cpu_requested_ratio_mean",
       "utilization.cpu_used_ratio_mean",
       "utilization.memory_requested_ratio_mean",
+      "utilization.memory_used_ratio_mean",
       "utilization.nodes_in_use_mean",
       "utilization.nodes_in_use_peak",
       "utilization.cpu_fragmentation_ratio_mean",

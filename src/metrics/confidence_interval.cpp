@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace kubesim::metrics {
@@ -23,6 +24,12 @@ MeanInterval mean_interval95(std::span<const double> values) {
   }
   r.mean = sum / static_cast<double>(r.n);
   if (r.n < 2) {
+    return r;
+  }
+  // Equal values have no spread; the rounding of their mean must not invent one (1e-19, not 0).
+  if (std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); })) {
+    r.mean = values.front();
+    r.half_width = 0.0;
     return r;
   }
   double squares = 0;

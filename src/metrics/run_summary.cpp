@@ -44,9 +44,10 @@ void summarize_pods(const std::vector<PodRecord>& records, RunSummary& out) {
   out.throughput_mean = 0;
   out.throughput_peak = 0;
   if (!bound_seconds.empty()) {
-    std::int64_t span = bound_seconds.back() - bound_seconds.front();
-    out.throughput_mean = span > 0 ? static_cast<double>(bound_seconds.size() - 1) * 1e9 / static_cast<double>(span)
-                                   : static_cast<double>(bound_seconds.size());
+    // Over the whole seconds from the first binding's to the last's, the same windows as the peak,
+    // so that the mean never exceeds the peak (two bindings 2 ms apart are 2 pods/s, not 500).
+    std::int64_t windows = bound_seconds.back() / 1'000'000'000 - bound_seconds.front() / 1'000'000'000 + 1;
+    out.throughput_mean = static_cast<double>(bound_seconds.size()) / static_cast<double>(windows);
     std::size_t run = 0;
     for (std::size_t i = 0; i < bound_seconds.size(); ++i) {
       bool same = i > 0 && bound_seconds[i] / 1'000'000'000 == bound_seconds[i - 1] / 1'000'000'000;
@@ -192,8 +193,8 @@ std::string reconciliation_text(const RunSummary& s) {
     std::string outcome = r.completed    ? fmt::format("available after {}", ms(*r.completed - r.started))
                           : r.superseded ? std::string("superseded by the next spec change")
                                          : std::string("not complete at the end");
-    fmt::format_to(it, "{:<23}{} ({} replicas), started at {}: {}\n", i == 0 ? "rollouts:" : "", rollout_id(r),
-                   r.replicas, ms(r.started.since_start()), outcome);
+    fmt::format_to(it, "{:<23}{} ({} replica{}), started at {}: {}\n", i == 0 ? "rollouts:" : "", rollout_id(r),
+                   r.replicas, r.replicas == 1 ? "" : "s", ms(r.started.since_start()), outcome);
   }
   if (s.rollouts.size() > kTextListLimit) {
     fmt::format_to(it, "{:<23}... and {} more (summary.json has them all)\n", "", s.rollouts.size() - kTextListLimit);
@@ -283,7 +284,7 @@ std::string format_summary_text(const RunSummary& s) {
   out += latency_line("pod startup latency:", s.startup_latency);
   fmt::format_to(it, "scheduling attempts:   {}\n", s.scheduling_attempts);
   if (s.pods.scheduled > 0) {
-    fmt::format_to(it, "scheduling throughput: mean {:.1f} pods/s, peak {} pods/s (1 s windows)\n", s.throughput_mean,
+    fmt::format_to(it, "scheduling throughput: mean {:.3f} pods/s, peak {} pods/s (1 s windows)\n", s.throughput_mean,
                    s.throughput_peak);
   }
   if (s.unschedulable_attempts > 0) {
@@ -303,8 +304,11 @@ std::string format_summary_text(const RunSummary& s) {
                    "{:.1f}%, used {:.1f}% (means of 10 s samples)\n",
                    100 * u.cpu_requested_ratio_mean, 100 * u.cpu_requested_ratio_peak, 100 * u.cpu_used_ratio_mean,
                    100 * u.memory_requested_ratio_mean, 100 * u.memory_used_ratio_mean);
-    fmt::format_to(it, "nodes in use:          mean {:.1f}, peak {} of {}; CPU fragmentation {:.1f}% while pods pend\n",
-                   u.nodes_in_use_mean, u.nodes_in_use_peak, s.nodes, 100 * u.cpu_fragmentation_ratio_mean);
+    fmt::format_to(it, "nodes in use:          mean {:.1f}, peak {} of {}; {}\n", u.nodes_in_use_mean,
+                   u.nodes_in_use_peak, s.nodes,
+                   u.samples_with_pending == 0 ? std::string("no pod pending at a sample")
+                                               : fmt::format("CPU fragmentation {:.1f}% while pods pend",
+                                                             100 * u.cpu_fragmentation_ratio_mean));
     fmt::format_to(it, "pods per node:         p50 {}, p90 {}, max {} at the end (peak {})\n", u.pods_per_node_p50,
                    u.pods_per_node_p90, u.pods_per_node_max, u.pods_per_node_peak);
   }

@@ -95,6 +95,7 @@ UtilizationSummary summarize_utilization(const std::vector<UsageSample>& samples
     u.pods_per_node_p90 = samples.back().pods_per_node_p90;
     u.pods_per_node_max = samples.back().pods_per_node_max;
   }
+  u.samples_with_pending = with_pending;
   if (with_pending > 0) {
     u.cpu_fragmentation_ratio_mean = fragmentation_sum / static_cast<double>(with_pending);
   }

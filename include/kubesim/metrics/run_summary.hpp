@@ -87,8 +87,8 @@ struct RunSummary {
   /// created → running (all containers started).
   LatencyStats startup_latency;
   std::uint64_t scheduling_attempts = 0;
-  /// Bindings per simulated second: the mean over the span from the first to the last binding, and
-  /// the most in one whole second of simulated time ([k s, k+1 s)).
+  /// Bindings per simulated second: the mean over the whole seconds ([k s, k+1 s)) from the first
+  /// binding's to the last's, and the most in one of them.
   double throughput_mean = 0;
   std::uint64_t throughput_peak = 0;
   /// Attempts that found no node, and per filter reason the attempts in which at least one node gave

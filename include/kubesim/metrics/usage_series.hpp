@@ -94,6 +94,7 @@ struct UtilizationSummary {
   /// Mean of cpu_fragmentation over the samples with a pending pod (fragmentation is 0 without one,
   /// which would dilute the mean); 0 when no sample had a pending pod.
   double cpu_fragmentation_ratio_mean = 0;
+  std::size_t samples_with_pending = 0;
   /// Pods per running node at the last sample (median, 90th percentile, maximum) and the largest
   /// maximum of any sample.
   std::int32_t pods_per_node_p50 = 0;
