@@ -327,6 +327,17 @@ std::optional<CheckError> parse_check(std::string_view text, Expectation& out) {
       }
     }
     if (info == nullptr) {
+      // "deployment.replicas": an object metric without its object's name.
+      std::size_t dot = metric.find('.');
+      std::string_view head = metric.substr(0, dot);
+      for (const MetricInfo& m : kCatalogue) {
+        if (dot != std::string_view::npos && !m.object.empty() && m.object == head &&
+            m.name == metric.substr(dot + 1)) {
+          return CheckError{
+              fmt::format("unknown metric '{}'", metric),
+              fmt::format("did you mean {}/NAME.{}? An object metric names its object", m.object, m.name)};
+        }
+      }
       return CheckError{fmt::format("unknown metric '{}'", metric),
                         fmt::format("metrics: {}; or deployment/NAME.FIELD, replicaset/, job/, service/ "
                                     "(docs/metrics.md)",
@@ -360,8 +371,17 @@ std::string format_metric_value(std::int64_t value, MetricUnit unit) {
     }
     return digits;
   }
-  case U::Bytes:
+  case U::Bytes: {
+    // As the check is written: the largest binary suffix that divides the value exactly (1Gi, 1536Mi).
+    static constexpr std::array<std::pair<std::int64_t, std::string_view>, 4> kSuffixes = {
+        {{1LL << 40, "Ti"}, {1LL << 30, "Gi"}, {1LL << 20, "Mi"}, {1LL << 10, "Ki"}}};
+    for (const auto& [size, suffix] : kSuffixes) {
+      if (value != 0 && value % size == 0) {
+        return fmt::format("{}{}", value / size, suffix);
+      }
+    }
     return fmt::format("{}", value);
+  }
   case U::MilliCpu:
     return fmt::format("{}m", value);
   }

@@ -75,6 +75,7 @@ TEST_CASE("bad checks say what is wrong", "[scenario][expect]") {
   CHECK(error_of("scheduling_latency.p99 < soon") == "'soon' is not a duration for scheduling_latency.p99");
   CHECK(error_of("memory.used < -1Gi") == "'-1Gi' is not a quantity for memory.used");
   CHECK(error_of("latency < 1s") == "unknown metric 'latency'");
+  CHECK(error_of("deployment.replicas == 3") == "unknown metric 'deployment.replicas'");
   CHECK(error_of("deployment/web.ready < 1") == "'ready' is not a metric of a deployment");
   CHECK(error_of("deployment/web < 1") == "'' is not a metric of a deployment");
   CHECK(error_of("pod/web.ready < 1") == "unknown object kind 'pod' in metric 'pod/web.ready'");
@@ -95,6 +96,10 @@ TEST_CASE("comparisons and value formatting", "[scenario][expect]") {
   CHECK(scenario::format_metric_value(0, scenario::MetricUnit::Ratio) == "0");
   CHECK(scenario::format_metric_value(1'234'000'000, scenario::MetricUnit::Duration) == "1.234s");
   CHECK(scenario::format_metric_value(1500, scenario::MetricUnit::MilliCpu) == "1500m");
+  CHECK(scenario::format_metric_value(1LL << 30, scenario::MetricUnit::Bytes) == "1Gi");
+  CHECK(scenario::format_metric_value(1536LL << 20, scenario::MetricUnit::Bytes) == "1536Mi");
+  CHECK(scenario::format_metric_value(1000, scenario::MetricUnit::Bytes) == "1000");
+  CHECK(scenario::format_metric_value(0, scenario::MetricUnit::Bytes) == "0");
   // Every catalogue entry resolves to itself.
   for (const scenario::MetricInfo& m : scenario::metric_catalogue()) {
     CHECK(scenario::metric_info(m.kind).name == m.name);
