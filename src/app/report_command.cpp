@@ -176,6 +176,9 @@ int run_report(const ReportArgs& args) {
     fmt::print(stderr, "error: cannot write '{}': {}\n", output.string(), std::strerror(errno));
     return kExitFailure;
   }
+  if (!args.quiet) {
+    fmt::print(stderr, "wrote {}\n", output.string());
+  }
   return kExitOk;
 }
 

@@ -13,6 +13,17 @@ execute_process(COMMAND ${KUBESIM} report ${WORK}/run OUTPUT_VARIABLE out ERROR_
 if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/run/report.html)
   message(FATAL_ERROR "kubesim report failed (${rc}) or wrote no report.html:\n${out}${err}")
 endif()
+# It says what it wrote, on stderr only; --quiet / -q says nothing.
+if(NOT err STREQUAL "wrote ${WORK}/run/report.html\n" OR NOT out STREQUAL "")
+  message(FATAL_ERROR "kubesim report should print 'wrote ${WORK}/run/report.html' on stderr only:\n${out}---\n${err}")
+endif()
+foreach(flag --quiet -q)
+  execute_process(COMMAND ${KUBESIM} report ${WORK}/run ${flag} -o ${WORK}/quiet.html OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/quiet.html OR NOT "${out}${err}" STREQUAL "")
+    message(FATAL_ERROR "kubesim report ${flag} should write quietly (rc ${rc}):\n${out}${err}")
+  endif()
+endforeach()
 file(READ ${WORK}/run/report.html html)
 foreach(needle "<!DOCTYPE html>" "kubesim report: kube-proxy-rollout" "seed 5" "id=\"utilization\""
                "CPU (% of allocatable)" "Memory (% of allocatable)" "id=\"pending\"" "Pending pods"
