@@ -220,8 +220,8 @@ void write_heat_map(std::string& out, const ReportData& data) {
   auto it = std::back_inserter(out);
   fmt::format_to(it,
                  "<p class=\"note\"><code>cpu_requested_millicpu / cpu_allocatable_millicpu</code> of each node "
-                 "(rows, in node order) at each sample (columns) of <code>node_usage.csv</code>: {} node{} × {} "
-                 "sample{}.",
+                 "(rows, in node order) at each sample (columns) of <code>node_usage.csv</code>, in 5 % shades: {} node{} × "
+                 "{} sample{}.",
                  map.nodes, map.nodes == 1 ? "" : "s", map.samples, map.samples == 1 ? "" : "s");
   if (map.is_aggregated()) {
     fmt::format_to(it,

@@ -115,7 +115,7 @@ std::vector<SummaryExpectation> expectations_of(const YAML::Node& doc) {
 SummaryRecord record_of(const YAML::Node& item) {
   SummaryRecord r;
   for (auto it = item.begin(); it != item.end(); ++it) {
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: `it->second` is a temporary (GCC's -Wdangling-pointer)
     if (v.IsScalar()) {
       r.fields.emplace_back(it->first.Scalar(), v.Scalar());
     } else if (v.IsNull()) {

@@ -98,6 +98,12 @@ TEST_CASE("the heat map section shows the grid when node_usage.csv is there", "[
   CHECK(html.find("class=\"heatmap\"") != std::string::npos);
   CHECK(html.find("worker-&lt;1&gt;") != std::string::npos);
   CHECK(html.find("1 node × 2 samples") != std::string::npos);
+  // The legend shows every shade the cells use (5 % steps, as docs/metrics.md says), labelled every 10 %.
+  const std::string legend = html.substr(html.find("CPU requested:</text>"));
+  CHECK(count_of(legend, "width=\"16\" height=\"14\"") == 21);
+  CHECK(count_of(legend, "%</text>") == 11);
+  CHECK(html.find(">100%</text>") != std::string::npos);
+  CHECK(html.find("in 5 % shades") != std::string::npos);
   CHECK(html.find("Aggregated") == std::string::npos);
   CHECK(html.find("http") == std::string::npos);
 }
