@@ -2,7 +2,9 @@
 
 /// `kubesim report DIR [-o FILE] [--quiet]`: turns the folder `kubesim run --out DIR` wrote into one
 /// self-contained HTML page (default DIR/report.html): headline numbers, utilization and pending pods
-/// over time, latency CDFs, the per-node heat map and the expectations (see docs/metrics.md).
+/// over time, latency CDFs, the per-node heat map, Service traffic, rollouts, node faults, endpoint
+/// convergence, API latency and watch delivery (when the run has them) and the expectations (see
+/// docs/metrics.md).
 
 #include <string>
 
@@ -16,8 +18,9 @@ struct ReportArgs {
   bool quiet = false;
 };
 
-/// Prints "wrote FILE" on stderr unless `quiet`, as `kubesim compare` does. Returns 0 (written), 1 (the page could not be written) or 2 (bad input: summary.json or
-/// timeseries.csv missing or malformed, or any optional file malformed; nothing is written).
+/// Prints "wrote FILE" on stderr unless `quiet`, as `kubesim compare` does. Returns 0 (written), 1 (the page could not
+/// be written) or 2 (bad input: summary.json or timeseries.csv missing or malformed, or any optional file malformed;
+/// nothing is written).
 int run_report(const ReportArgs& args);
 
 }  // namespace kubesim::app

@@ -173,7 +173,8 @@ bool TraceFilter::matches(const TraceSubject& s) const {
          any(terms_[kNode],
              [&](const std::string& g) {
                return (!s.node.empty() && glob_match(g, s.node)) ||
-                      std::any_of(s.nodes.begin(), s.nodes.end(), [&](const std::string& n) { return glob_match(g, n); });
+                      std::any_of(s.nodes.begin(), s.nodes.end(),
+                                  [&](const std::string& n) { return glob_match(g, n); });
              }) &&
          any(terms_[kKind], [&](const std::string& k) { return k == s.kind; });
 }

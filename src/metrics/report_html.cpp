@@ -218,11 +218,12 @@ void write_heat_map(std::string& out, const ReportData& data) {
   }
   HeatMap map = aggregate_heat_map(*data.node_usage, kHeatMapMaxRows, kHeatMapMaxColumns);
   auto it = std::back_inserter(out);
-  fmt::format_to(it,
-                 "<p class=\"note\"><code>cpu_requested_millicpu / cpu_allocatable_millicpu</code> of each node "
-                 "(rows, in node order) at each sample (columns) of <code>node_usage.csv</code>, in 5 % shades: {} node{} × "
-                 "{} sample{}.",
-                 map.nodes, map.nodes == 1 ? "" : "s", map.samples, map.samples == 1 ? "" : "s");
+  fmt::format_to(
+      it,
+      "<p class=\"note\"><code>cpu_requested_millicpu / cpu_allocatable_millicpu</code> of each node "
+      "(rows, in node order) at each sample (columns) of <code>node_usage.csv</code>, in 5 % shades: {} node{} × "
+      "{} sample{}.",
+      map.nodes, map.nodes == 1 ? "" : "s", map.samples, map.samples == 1 ? "" : "s");
   if (map.is_aggregated()) {
     fmt::format_to(it,
                    " Aggregated to fit the page: each row is the mean of {} consecutive node{}, each column of {} "
@@ -341,10 +342,11 @@ Column count_column(const char* header, std::string key) {
             return v ? std::optional(format_count(*v)) : std::nullopt;
           }};
 }
-// Moments and spans of the run exactly, as the text summary and the checks write them ("1m2.5s");
+// Moments and spans of the run as the text summary and the checks write them ("1m2.5s");
 // latencies (a few milliseconds) rounded, as the latency sections show them.
 std::string exact_seconds(double seconds) {
-  return base::format_duration(base::Duration::from_nanos(std::llround(seconds * 1e9)));
+  // To the millisecond, as the text summary rounds them.
+  return base::format_duration(base::Duration::from_millis(std::llround(seconds * 1e3)));
 }
 Column time_column(const char* header, std::string key) {
   return {header, [key](const ReportRecord& r) -> std::optional<std::string> {

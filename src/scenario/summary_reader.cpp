@@ -157,19 +157,22 @@ base::Expected<SummaryLeaves, base::Diagnostics> parse_summary(std::string_view 
   base::Diagnostics diags;
   Reader r(file, diags);
   SummaryLeaves out;
-  internal::for_each_document(json_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
-    const YAML::Node* doc = docs.empty() ? nullptr : &docs.front();
-    if (doc == nullptr || !doc->IsMap() || !(*doc)["fingerprint"] || !(*doc)["pods"]) {
-      r.error(base::SourceLocation{file, 1, 1}, "not a kubesim run summary",
-              "compare the summary.json files that `kubesim run --out DIR` writes");
-      return;
-    }
-    out.fingerprint = (*doc)["fingerprint"].Scalar();
-    out.scenario = text_of(*doc, "scenario");
-    out.expectations = expectations_of(*doc);
-    out.tables = tables_of(*doc);
-    flatten(*doc, "", false, out);
-  }, "summary.json must be the JSON that `kubesim run --out DIR` writes; was it edited or cut short?");
+  internal::for_each_document(
+      json_text, r, diags,
+      [&](const std::vector<YAML::Node>& docs) {
+        const YAML::Node* doc = docs.empty() ? nullptr : &docs.front();
+        if (doc == nullptr || !doc->IsMap() || !(*doc)["fingerprint"] || !(*doc)["pods"]) {
+          r.error(base::SourceLocation{file, 1, 1}, "not a kubesim run summary",
+                  "compare the summary.json files that `kubesim run --out DIR` writes");
+          return;
+        }
+        out.fingerprint = (*doc)["fingerprint"].Scalar();
+        out.scenario = text_of(*doc, "scenario");
+        out.expectations = expectations_of(*doc);
+        out.tables = tables_of(*doc);
+        flatten(*doc, "", false, out);
+      },
+      "summary.json must be the JSON that `kubesim run --out DIR` writes; was it edited or cut short?");
   if (diags.has_errors()) {
     return base::unexpected(std::move(diags));
   }

@@ -28,7 +28,9 @@ file(READ ${WORK}/run/report.html html)
 foreach(needle "<!DOCTYPE html>" "kubesim report: kube-proxy-rollout" "seed 5" "id=\"utilization\""
                "CPU (% of allocatable)" "Memory (% of allocatable)" "id=\"pending\"" "Pending pods"
                "id=\"latency\"" "Scheduling latency" "Start-up latency" "class=\"cdf-curve\"" "id=\"heatmap\""
-               "class=\"heatmap\"" "id=\"expectations\"" "rollout complete" "service/web.success_rate")
+               "class=\"heatmap\"" "id=\"expectations\"" "rollout complete" "service/web.success_rate"
+               "id=\"traffic\"" "<th>error windows</th>" "id=\"rollouts\"" "id=\"endpoints\"" "id=\"api\""
+               "<th>latency mean</th>" "<th>lag max</th>" " since ")
   string(FIND "${html}" "${needle}" pos)
   if(pos EQUAL -1)
     message(FATAL_ERROR "report.html lacks '${needle}'")

@@ -150,8 +150,7 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
           "[metrics][report]") {
   metrics::ReportData plain = sample_data();
   std::string without = metrics::render_report_html(plain);
-  for (const char* id : {"id=\"traffic\"", "id=\"rollouts\"", "id=\"node-faults\"", "id=\"endpoints\"",
-                         "id=\"api\""}) {
+  for (const char* id : {"id=\"traffic\"", "id=\"rollouts\"", "id=\"node-faults\"", "id=\"endpoints\"", "id=\"api\""}) {
     CHECK(without.find(id) == std::string::npos);
   }
 
@@ -162,24 +161,26 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
                                       {"successes", "190"},
                                       {"errors", "10"},
                                       {"success_rate", "0.95"}});
-  web.lists.emplace_back("error_windows",
-                         std::vector<metrics::ReportRecord>{
-                             record({{"start_seconds", "61"}, {"end_seconds", "62.5"}, {"errors", "10"}})});
+  web.lists.emplace_back("error_windows", std::vector<metrics::ReportRecord>{record(
+                                              {{"start_seconds", "61"}, {"end_seconds", "62.5"}, {"errors", "10"}})});
   d.tables.emplace_back("traffic", std::vector<metrics::ReportRecord>{web});
-  d.tables.emplace_back(
-      "rollouts",
-      std::vector<metrics::ReportRecord>{
-          record({{"namespace", "default"},
-                  {"deployment", "web"},
-                  {"generation", "1"},
-                  {"replicas", "3"},
-                  {"started_seconds", "0.01"},
-                  {"duration_seconds", "12.5"},
-                  {"superseded", "false"}}),
-          record({{"namespace", "default"}, {"deployment", "web"}, {"generation", "2"}, {"duration_seconds", "null"},
-                  {"superseded", "true"}}),
-          record({{"namespace", "default"}, {"deployment", "web"}, {"generation", "3"}, {"duration_seconds", "null"},
-                  {"superseded", "false"}})});
+  d.tables.emplace_back("rollouts", std::vector<metrics::ReportRecord>{record({{"namespace", "default"},
+                                                                               {"deployment", "web"},
+                                                                               {"generation", "1"},
+                                                                               {"replicas", "3"},
+                                                                               {"started_seconds", "0.01"},
+                                                                               {"duration_seconds", "12.5"},
+                                                                               {"superseded", "false"}}),
+                                                                       record({{"namespace", "default"},
+                                                                               {"deployment", "web"},
+                                                                               {"generation", "2"},
+                                                                               {"duration_seconds", "null"},
+                                                                               {"superseded", "true"}}),
+                                                                       record({{"namespace", "default"},
+                                                                               {"deployment", "web"},
+                                                                               {"generation", "3"},
+                                                                               {"duration_seconds", "null"},
+                                                                               {"superseded", "false"}})});
   // A newer file's extra key (`returned`) shows; an older one's missing key leaves its cell empty.
   d.tables.emplace_back("node_faults",
                         std::vector<metrics::ReportRecord>{
@@ -201,12 +202,11 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
                                     {"failed", "0"},
                                     {"latency_mean_seconds", "0.002"},
                                     {"latency_max_seconds", "0.004"}})});
-  d.tables.emplace_back("watch_delivery", std::vector<metrics::ReportRecord>{record(
-                                              {{"client", "kube-proxy"},
-                                               {"resource", "endpointslices"},
-                                               {"events", "12"},
-                                               {"lag_mean_seconds", "0.5"},
-                                               {"lag_max_seconds", "1.25"}})});
+  d.tables.emplace_back("watch_delivery", std::vector<metrics::ReportRecord>{record({{"client", "kube-proxy"},
+                                                                                     {"resource", "endpointslices"},
+                                                                                     {"events", "12"},
+                                                                                     {"lag_mean_seconds", "0.5"},
+                                                                                     {"lag_max_seconds", "1.25"}})});
   d.summary_values.emplace_back("endpoint_convergence.count", 8);
   d.summary_values.emplace_back("endpoint_convergence.p50_seconds", 0.003);
   d.summary_values.emplace_back("endpoint_convergence.max_seconds", 0.02);
@@ -215,8 +215,7 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
   CHECK(html.find("<a href=\"#traffic\">traffic</a><a href=\"#rollouts\">rollouts</a>") != std::string::npos);
   CHECK(html.find("<tr><td>default/web</td><td>200</td><td>190</td><td>10</td><td>95.0000 %</td>"
                   "<td>1m1s – 1m2.5s: 10 errors</td></tr>") != std::string::npos);
-  CHECK(html.find("<tr><td>default/web</td><td>1</td><td>3</td><td>10ms</td><td>12.5s</td></tr>") !=
-        std::string::npos);
+  CHECK(html.find("<tr><td>default/web</td><td>1</td><td>3</td><td>10ms</td><td>12.5s</td></tr>") != std::string::npos);
   CHECK(html.find("<td>2</td><td></td><td></td><td>superseded</td>") != std::string::npos);
   CHECK(html.find("<td>3</td><td></td><td></td><td>not complete</td>") != std::string::npos);
   CHECK(html.find("<th>returned</th>") != std::string::npos);

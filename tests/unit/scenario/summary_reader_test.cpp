@@ -113,8 +113,7 @@ TEST_CASE("a summary keeps its arrays of objects as records, and when each expec
   REQUIRE(t.lists.size() == 1);
   CHECK(t.lists[0].first == "error_windows");
   REQUIRE(t.lists[0].second.size() == 1);
-  CHECK(t.lists[0].second[0].fields ==
-        Fields{{"start_seconds", "1.5"}, {"end_seconds", "2"}, {"errors", "4"}});
+  CHECK(t.lists[0].second[0].fields == Fields{{"start_seconds", "1.5"}, {"end_seconds", "2"}, {"errors", "4"}});
   CHECK(s->tables[2].first == "expectations");
   REQUIRE(s->expectations.size() == 2);
   CHECK(s->expectations[0].measured_at_seconds == 42.5);
