@@ -106,3 +106,14 @@ expect_report_error(${WORK}/bad_summary "summary.json:")
 expect_report_error(${WORK}/bad_summary "(summary.json must be the JSON that `kubesim run --out DIR` writes")
 # Not a folder at all.
 expect_report_error(${WORK}/none "error: '${WORK}/none' is not a directory")
+
+# A run with a node fault gets the node-faults section.
+execute_process(COMMAND ${KUBESIM} run scenarios/node-failure.yaml --out ${WORK}/faults --quiet RESULT_VARIABLE rc)
+execute_process(COMMAND ${KUBESIM} report ${WORK}/faults --quiet RESULT_VARIABLE rc2)
+file(READ ${WORK}/faults/report.html html)
+foreach(needle "id=\"node-faults\"" "<td>crashNode</td><td>worker-2</td><td>1m0s</td>" "<th>recovered after</th>")
+  string(FIND "${html}" "${needle}" pos)
+  if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0 OR pos EQUAL -1)
+    message(FATAL_ERROR "the node-failure report lacks '${needle}' (rc ${rc}, ${rc2})")
+  endif()
+endforeach()
