@@ -79,6 +79,7 @@ spec:
     arrivals:
       name: critical
       count: 1
+      interval: 1s
       template:
         spec:
           priorityClassName: critical
