@@ -485,12 +485,46 @@ void Cluster::trace_timeline(base::SimTime now, const scenario::TimelineAction& 
   TraceSubject s;
   s.component = "timeline";
   std::vector<std::string> nodes;
+  bool listed = false;  // the action's own words name its nodes
   if (const auto* a = std::get_if<scenario::NodeAction>(&action)) {
     nodes = select_nodes(a->target);  // a pool or zone selector: its nodes at this moment
+    listed = !a->target.nodes.empty();
+  } else if (const auto* add = std::get_if<scenario::AddNodesAction>(&action)) {
+    // The names add_nodes will hand out (it runs right after this line).
+    for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+      if (spec_.cluster.node_pools[p].name == add->pool) {
+        for (std::int32_t k = 0; k < add->count; ++k) {
+          nodes.push_back(fmt::format("{}-{}", add->pool, pool_nodes_[p].next_index + k));
+        }
+      }
+    }
+  } else if (const auto* remove = std::get_if<scenario::RemoveNodesAction>(&action)) {
+    // remove_nodes takes the highest-numbered nodes that still exist, highest first.
+    for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+      if (spec_.cluster.node_pools[p].name == remove->pool) {
+        const std::vector<std::int32_t>& live = pool_nodes_[p].live;
+        for (std::size_t k = 0; k < live.size() && k < static_cast<std::size_t>(remove->count); ++k) {
+          nodes.push_back(fmt::format("{}-{}", remove->pool, live[live.size() - 1 - k]));
+        }
+      }
+    }
+  }
+  if (!nodes.empty()) {
     s.kind = "Node";
   }
   s.nodes = nodes;
-  trace_->print(now, s, describe_action(action));
+  if (!trace_->wants(s)) {
+    return;
+  }
+  std::string text = describe_action(action);
+  if (!listed && !nodes.empty()) {
+    text += " (";
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      text += i == 0 ? nodes[i] : ", " + nodes[i];
+    }
+    text += ")";
+  }
+  trace_->print(now, s, text);
 }
 
 void Cluster::trace_proxies(base::SimTime at, std::string_view ns, std::string_view service, std::size_t endpoints) {

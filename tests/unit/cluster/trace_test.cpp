@@ -183,3 +183,26 @@ TEST_CASE("node= keeps the Events about pods on the node and the timeline action
   // The scheduler's Preempted Event has no host: the victim's node makes it match.
   find(log.text(), ": Preempted by pod uid-");
 }
+
+TEST_CASE("timeline lines name the nodes an action selects, adds or removes, and node= matches them", "[cluster]") {
+  std::string yaml(kWeb);
+  yaml.replace(yaml.find("  - at: 5s\n"), 0,
+               "  - at: 2s\n    cordon: {pool: n}\n  - at: 3s\n    addNodes: {pool: n, count: 2}\n"
+               "  - at: 4s\n    removeNodes: {pool: n, count: 1}\n");
+  auto filter = cluster::TraceFilter::parse("component=timeline,node=n-2");
+  REQUIRE(filter.has_value());
+  auto c = build(yaml);
+  cluster::TraceLog log(nullptr, std::move(filter.value()));
+  c->attach_trace(log);
+  c->run();
+  // n-0 alone is cordoned; n-1 and n-2 are added; the highest, n-2, is removed. Only lines about n-2.
+  CHECK(log.text() == "[   3.000s] timeline        addNodes 2 to pool n (n-1, n-2)\n"
+                      "[   4.000s] timeline        removeNodes 1 from pool n (n-2)\n");
+  auto all = cluster::TraceFilter::parse("component=timeline,node=n-0");
+  REQUIRE(all.has_value());
+  auto c2 = build(yaml);
+  cluster::TraceLog log2(nullptr, std::move(all.value()));
+  c2->attach_trace(log2);
+  c2->run();
+  CHECK(log2.text() == "[   2.000s] timeline        cordon pool n (n-0)\n");
+}
