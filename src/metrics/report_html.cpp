@@ -460,27 +460,14 @@ void write_node_faults(std::string& out, const std::vector<ReportRecord>& rows) 
       time_column("at", "at_seconds"),
       count_column("pods lost", "pods_lost"),
       count_column("replaced", "replaced"),
+      // Lost pods that served again once their node came back (recoverNode, heal); newer files have it.
+      count_column("returned", "returned"),
       {"recovered after",
        [](const ReportRecord& r) -> std::optional<std::string> {
          if (std::optional<double> d = r.number("duration_seconds")) {
            return exact_seconds(*d);
          }
          return r.field("duration_seconds") != nullptr ? std::optional<std::string>("not recovered") : std::nullopt;
-       }},
-      {"returned",
-       [](const ReportRecord& r) -> std::optional<std::string> {
-         const std::string* v = r.field("returned");
-         if (v == nullptr) {
-           return std::nullopt;
-         }
-         if (*v == "true" || *v == "false") {
-           return *v == "true" ? "yes" : "no";
-         }
-         if (*v == "null") {
-           return "—";
-         }
-         std::optional<double> t = r.number("returned");
-         return t ? exact_seconds(*t) : escape_markup(*v);
        }},
   };
   write_record_table(out, all_rows(rows), columns);

@@ -190,7 +190,7 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
                                     {"pods_lost", "2"},
                                     {"replaced", "2"},
                                     {"duration_seconds", "341.5"},
-                                    {"returned", "false"}}),
+                                    {"returned", "1"}}),
                             record({{"action", "partition"}, {"node", "worker-1"}, {"duration_seconds", "null"}})});
   d.tables.emplace_back("api_requests",
                         std::vector<metrics::ReportRecord>{
@@ -219,10 +219,10 @@ TEST_CASE("traffic, rollouts, node faults, endpoint convergence and API latency 
   CHECK(html.find("<td>2</td><td></td><td></td><td>superseded</td>") != std::string::npos);
   CHECK(html.find("<td>3</td><td></td><td></td><td>not complete</td>") != std::string::npos);
   CHECK(html.find("<th>returned</th>") != std::string::npos);
-  CHECK(html.find("<tr><td>crashNode</td><td>worker-&lt;2&gt;</td><td>1m0s</td><td>2</td><td>2</td>"
-                  "<td>5m41.5s</td><td>no</td></tr>") != std::string::npos);
-  CHECK(html.find("<tr><td>partition</td><td>worker-1</td><td></td><td></td><td></td><td>not recovered</td>"
-                  "<td></td></tr>") != std::string::npos);
+  CHECK(html.find("<tr><td>crashNode</td><td>worker-&lt;2&gt;</td><td>1m0s</td><td>2</td><td>2</td><td>1</td>"
+                  "<td>5m41.5s</td></tr>") != std::string::npos);
+  CHECK(html.find("<tr><td>partition</td><td>worker-1</td><td></td><td></td><td></td><td></td>"
+                  "<td>not recovered</td></tr>") != std::string::npos);
   CHECK(html.find("over 8 changes") != std::string::npos);
   CHECK(html.find("<dt>p50</dt><dd>3.0 ms</dd>") != std::string::npos);
   CHECK(html.find("<dt>p90</dt>") == std::string::npos);
