@@ -38,7 +38,7 @@ h3{font-size:1.05em;margin:18px 0 4px}.sub{color:#555;margin:0 0 12px}.note{colo
 .missing{background:#fff8e1;border-left:4px solid #e69f00;padding:6px 10px}
 dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:6px 16px;margin:12px 0}
 dl.facts div{background:#f5f7fa;border-radius:4px;padding:6px 10px}dt{font-size:.8em;color:#555}dd{margin:0;font-weight:600}
-nav a{margin-right:12px}svg{display:block;margin:8px 0;max-width:100%;height:auto}
+nav a{margin-right:12px;white-space:nowrap}svg{display:block;margin:8px 0;max-width:100%;height:auto}
 svg text{font-family:inherit;font-size:11px;fill:#333}svg .title{font-size:13px;font-weight:600}
 svg .label{font-size:12px}svg .grid{stroke:#e5e5e5}svg .axis{stroke:#666}
 svg .mark{stroke:#555;stroke-dasharray:3 3}svg .mark-label{font-size:11px;fill:#111}
