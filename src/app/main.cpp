@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
       "report", "Turn a `kubesim run --out DIR` folder into one self-contained HTML page (charts, no JavaScript)");
   report_cmd->add_option("dir", report.dir, "The folder `kubesim run --out` wrote")->required();
   report_cmd->add_option("-o,--output", report.output, "Where to write the page (default DIR/report.html)");
+  report_cmd->add_flag("--quiet,-q", report.quiet, "Print nothing on success (the page is still written)");
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -109,6 +110,37 @@ std::vector<metrics::NodeUsageRow> read_node_usage(const scenario::CsvTable& tab
   return rows;
 }
 
+metrics::ReportRecord report_record(const scenario::SummaryRecord& r) {
+  metrics::ReportRecord out;
+  out.fields = r.fields;
+  for (const auto& [key, list] : r.lists) {
+    std::vector<metrics::ReportRecord> rows;
+    for (const scenario::SummaryRecord& e : list) {
+      rows.push_back(report_record(e));
+    }
+    out.lists.emplace_back(key, std::move(rows));
+  }
+  return out;
+}
+
+metrics::ReportExpectation report_expectation(const scenario::SummaryExpectation& e) {
+  metrics::ReportExpectation x;
+  metrics::ExpectationResult& r = x.result;
+  r.check = e.check;
+  r.name = e.name;
+  r.location = e.location;
+  r.passed = e.passed;
+  r.measured = e.measured;
+  r.note = e.note;
+  if (e.measured_at_seconds && *e.measured_at_seconds >= 0) {
+    x.has_measured_at = true;
+    r.measured_at = base::SimTime::from_nanos(std::llround(*e.measured_at_seconds * 1e9));
+    // summary.json does not say it, but only a passed `by` check reports since when it held.
+    r.held_since = e.passed && e.check.find(" by ") != std::string::npos;
+  }
+  return x;
+}
+
 // A CSV file that may be absent (nullopt, not an error); when present it must parse.
 std::optional<scenario::CsvTable> load_optional_csv(const fs::path& path, base::Diagnostics& diags) {
   std::error_code ec;
@@ -143,14 +175,14 @@ int run_report(const ReportArgs& args) {
     data.summary_values = summary->values;
     data.fingerprint = summary->fingerprint;
     for (const scenario::SummaryExpectation& e : summary->expectations) {
-      metrics::ExpectationResult r;
-      r.check = e.check;
-      r.name = e.name;
-      r.location = e.location;
-      r.passed = e.passed;
-      r.measured = e.measured;
-      r.note = e.note;
-      data.expectations.push_back(std::move(r));
+      data.expectations.push_back(report_expectation(e));
+    }
+    for (const auto& [key, rows] : summary->tables) {
+      std::vector<metrics::ReportRecord> records;
+      for (const scenario::SummaryRecord& r : rows) {
+        records.push_back(report_record(r));
+      }
+      data.tables.emplace_back(key, std::move(records));
     }
   }
   auto timeseries = scenario::load_csv((dir / "timeseries.csv").string());
@@ -175,6 +207,9 @@ int run_report(const ReportArgs& args) {
   if (!write_file_atomically(output, metrics::render_report_html(data))) {
     fmt::print(stderr, "error: cannot write '{}': {}\n", output.string(), std::strerror(errno));
     return kExitFailure;
+  }
+  if (!args.quiet) {
+    fmt::print(stderr, "wrote {}\n", output.string());
   }
   return kExitOk;
 }

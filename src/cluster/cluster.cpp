@@ -468,9 +468,7 @@ void Cluster::on_timeline(std::uint32_t entry) {
     event_log_->record(now, EventLog::Line{"simulator", "Normal", "TimelineAction", "", "", "", what, 1, "scenario"});
   }
   if (trace_ != nullptr) {
-    TraceSubject subject;
-    subject.component = "timeline";
-    trace_->print(now, subject, describe_action(t.action));
+    trace_timeline(now, t.action);
   }
   if (const auto* create = std::get_if<scenario::CreateAction>(&t.action)) {
     for (const scenario::ManifestObject& m : create->objects) {

@@ -43,6 +43,11 @@ std::string object_name(std::string_view ns, std::string_view name) {
 
 std::string object_name(const api::ObjectMeta& m) { return object_name(m.namespace_, m.name); }
 
+// "1 node", "2 nodes".
+std::string count_of(std::int64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 TraceSubject subject_of(std::string_view component, const Change& c) {
   TraceSubject s;
   s.component = component;
@@ -213,7 +218,13 @@ void Cluster::trace_change(base::SimTime now, apiserver::Verb verb, apiserver::C
       if (before != nullptr && before->spec.node_name.empty() && !pod.spec.node_name.empty()) {
         say(fmt::format("bound {} to {}", object_name(meta), pod.spec.node_name));
       } else if (deletion_started(c)) {
-        say(fmt::format("deleted Pod {} (preemption victim)", object_name(meta)));
+        auto by = preemptors_.find({meta.namespace_, meta.name});
+        if (by != preemptors_.end()) {
+          say(fmt::format("deleted Pod {} (preemption victim of {})", object_name(meta), by->second));
+          preemptors_.erase(by);
+        } else {
+          say(fmt::format("deleted Pod {} (preemption victim)", object_name(meta)));
+        }
       } else if (before != nullptr && pod.status.nominated_node_name != before->status.nominated_node_name) {
         say(pod.status.nominated_node_name.empty()
                 ? fmt::format("{}: cleared nominated node", object_name(meta))
@@ -283,12 +294,12 @@ void Cluster::trace_change(base::SimTime now, apiserver::Verb verb, apiserver::C
     }
     const auto& rs = c.object.get<api::ReplicaSet>();
     if (c.type == ChangeType::Added) {
-      say(fmt::format("created ReplicaSet {} ({} replicas)", object_name(meta), rs.spec.replicas));
+      say(fmt::format("created ReplicaSet {} ({})", object_name(meta), count_of(rs.spec.replicas, "replica")));
     } else if (deletion_started(c)) {
       say(fmt::format("deleted ReplicaSet {}", object_name(meta)));
     } else if (c.previous && c.previous.get<api::ReplicaSet>().spec.replicas != rs.spec.replicas) {
-      say(fmt::format("scaled ReplicaSet {} from {} to {} replicas", object_name(meta),
-                      c.previous.get<api::ReplicaSet>().spec.replicas, rs.spec.replicas));
+      say(fmt::format("scaled ReplicaSet {} from {} to {}", object_name(meta),
+                      c.previous.get<api::ReplicaSet>().spec.replicas, count_of(rs.spec.replicas, "replica")));
     }
     return;
   }
@@ -394,11 +405,18 @@ void Cluster::trace_event(base::SimTime now, const store::Change& c) {
   s.kind = o.kind;
   s.namespace_ = o.namespace_;
   s.name = o.name;
+  s.node = o.kind == "Node" ? std::string_view(o.name) : std::string_view(ev.source.host);
+  store::ObjectRef pod;  // keeps the node name alive while s points at it
   if (o.kind == "Pod") {
     s.pod_namespace = o.namespace_;
     s.pod_name = o.name;
+    // A controller's Event about a pod (NodeNotReady, TaintManagerEviction, Preempted) has no host:
+    // the line is about the node the pod is bound to.
+    pod = api_.store().get(api::Kind::Pod, o.namespace_, o.name);
+    if (pod && !pod.get<api::Pod>().spec.node_name.empty()) {
+      s.node = pod.get<api::Pod>().spec.node_name;
+    }
   }
-  s.node = o.kind == "Node" ? std::string_view(o.name) : std::string_view(ev.source.host);
   if (!trace_->wants(s)) {
     return;
   }
@@ -409,6 +427,11 @@ void Cluster::trace_event(base::SimTime now, const store::Change& c) {
 }
 
 void Cluster::trace_attempt(base::SimTime now, const api::Pod& pod, const scheduler::AttemptResult& r) {
+  // The victims' delete writes come later; they are traced with the preemptor's name (the Preempted
+  // Event names it only by uid, as upstream's does).
+  for (const auto& victim : r.victims) {
+    preemptors_[{victim->metadata.namespace_, victim->metadata.name}] = object_name(pod.metadata);
+  }
   TraceSubject s;
   s.component = "scheduler";
   s.kind = "Pod";
@@ -426,7 +449,8 @@ void Cluster::trace_attempt(base::SimTime now, const api::Pod& pod, const schedu
     trace_->print(now, s, text);
     return;
   }
-  fmt::format_to(std::back_inserter(text), "{} nodes evaluated, {} feasible", r.nodes_evaluated, r.nodes_feasible);
+  fmt::format_to(std::back_inserter(text), "{} evaluated, {} feasible", count_of(r.nodes_evaluated, "node"),
+                 r.nodes_feasible);
   if (r.rejections != nullptr && !r.rejections->empty() && !r.node.empty()) {
     text += " (";
     bool first = true;
@@ -448,7 +472,57 @@ void Cluster::trace_attempt(base::SimTime now, const api::Pod& pod, const schedu
     fmt::format_to(std::back_inserter(text), ": {}", r.message);
     if (!r.nominated_node.empty()) {
       fmt::format_to(std::back_inserter(text), "; preemption nominated {}", r.nominated_node);
+      for (std::size_t i = 0; i < r.victims.size(); ++i) {
+        fmt::format_to(std::back_inserter(text), "{}{}", i == 0 ? ", victims " : ", ",
+                       object_name(r.victims[i]->metadata));
+      }
     }
+  }
+  trace_->print(now, s, text);
+}
+
+void Cluster::trace_timeline(base::SimTime now, const scenario::TimelineAction& action) {
+  TraceSubject s;
+  s.component = "timeline";
+  std::vector<std::string> nodes;
+  bool listed = false;  // the action's own words name its nodes
+  if (const auto* a = std::get_if<scenario::NodeAction>(&action)) {
+    nodes = select_nodes(a->target);  // a pool or zone selector: its nodes at this moment
+    listed = !a->target.nodes.empty();
+  } else if (const auto* add = std::get_if<scenario::AddNodesAction>(&action)) {
+    // The names add_nodes will hand out (it runs right after this line).
+    for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+      if (spec_.cluster.node_pools[p].name == add->pool) {
+        for (std::int32_t k = 0; k < add->count; ++k) {
+          nodes.push_back(fmt::format("{}-{}", add->pool, pool_nodes_[p].next_index + k));
+        }
+      }
+    }
+  } else if (const auto* remove = std::get_if<scenario::RemoveNodesAction>(&action)) {
+    // remove_nodes takes the highest-numbered nodes that still exist, highest first.
+    for (std::size_t p = 0; p < spec_.cluster.node_pools.size(); ++p) {
+      if (spec_.cluster.node_pools[p].name == remove->pool) {
+        const std::vector<std::int32_t>& live = pool_nodes_[p].live;
+        for (std::size_t k = 0; k < live.size() && k < static_cast<std::size_t>(remove->count); ++k) {
+          nodes.push_back(fmt::format("{}-{}", remove->pool, live[live.size() - 1 - k]));
+        }
+      }
+    }
+  }
+  if (!nodes.empty()) {
+    s.kind = "Node";
+  }
+  s.nodes = nodes;
+  if (!trace_->wants(s)) {
+    return;
+  }
+  std::string text = describe_action(action);
+  if (!listed && !nodes.empty()) {
+    text += " (";
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      text += i == 0 ? nodes[i] : ", " + nodes[i];
+    }
+    text += ")";
   }
   trace_->print(now, s, text);
 }

@@ -170,7 +170,12 @@ bool TraceFilter::matches(const TraceSubject& s) const {
                return !s.pod_name.empty() && (glob_match(g, s.pod_name) || glob_match(g, qualified));
              }) &&
          any(terms_[kComponent], [&](const std::string& g) { return component_matches(g, s.component); }) &&
-         any(terms_[kNode], [&](const std::string& g) { return !s.node.empty() && glob_match(g, s.node); }) &&
+         any(terms_[kNode],
+             [&](const std::string& g) {
+               return (!s.node.empty() && glob_match(g, s.node)) ||
+                      std::any_of(s.nodes.begin(), s.nodes.end(),
+                                  [&](const std::string& n) { return glob_match(g, n); });
+             }) &&
          any(terms_[kKind], [&](const std::string& k) { return k == s.kind; });
 }
 

@@ -312,18 +312,22 @@ std::string heat_map_svg(const HeatMap& map) {
     fmt::format_to(it, R"(<text class="label" x="{:.1f}" y="{:.1f}" text-anchor="middle">simulated time ({})</text>)",
                    kLabelW + kMapW / 2, axis_y + 34, unit.name);
   }
-  // Colour scale: 0 %, 10 %, … 100 % and "not running".
+  // Colour scale: every shade heat_color draws (0 %, 5 %, … 100 %), labelled every 10 %, and "not running".
   double ly = height - 26;
   fmt::format_to(it, R"(<text class="legend" x="{:.1f}" y="{:.1f}" text-anchor="end">CPU requested:</text>)",
                  kLabelW - 6, ly + 11);
-  for (int k = 0; k <= 10; ++k) {
-    double x = kLabelW + 34.0 * k;
-    fmt::format_to(it, R"(<rect x="{:.1f}" y="{:.1f}" width="30" height="14" fill="{}" stroke="#999"/>)", x, ly,
-                   heat_color(k / 10.0));
-    fmt::format_to(it, R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}%</text>)", x + 15, ly + 25,
-                   k * 10);
+  constexpr int kShades = 20;
+  constexpr double kSwatchW = 16;
+  for (int k = 0; k <= kShades; ++k) {
+    double x = kLabelW + kSwatchW * k;
+    fmt::format_to(it, R"(<rect x="{:.1f}" y="{:.1f}" width="{}" height="14" fill="{}" stroke="#999"/>)", x, ly,
+                   kSwatchW, heat_color(static_cast<double>(k) / kShades));
+    if (k % 2 == 0) {
+      fmt::format_to(it, R"(<text class="tick" x="{:.1f}" y="{:.1f}" text-anchor="middle">{}%</text>)",
+                     x + kSwatchW / 2, ly + 25, k * 100 / kShades);
+    }
   }
-  double gx = kLabelW + 34.0 * 11 + 16;
+  double gx = kLabelW + kSwatchW * (kShades + 1) + 16;
   fmt::format_to(it, R"(<rect x="{:.1f}" y="{:.1f}" width="30" height="14" fill="{}" stroke="#999"/>)", gx, ly,
                  heat_color(-1));
   fmt::format_to(it, R"(<text class="legend" x="{:.1f}" y="{:.1f}">not running</text>)", gx + 36, ly + 11);

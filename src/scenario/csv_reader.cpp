@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -117,8 +118,15 @@ base::Expected<CsvTable, base::Diagnostics> parse_csv(std::string_view text, con
       break;
     }
     if (rec.fields.size() != table.header.size()) {
-      diags.error(SourceLocation{file, rec.line, 0},
-                  fmt::format("row has {} fields, the header has {}", rec.fields.size(), table.header.size()));
+      // The column is the first field the two disagree on: the first extra field, or the first column
+      // the row has no field for (counted in fields, like every column of this reader).
+      const std::size_t n = rec.fields.size();
+      const std::size_t want = table.header.size();
+      std::string hint =
+          n > want ? fmt::format("field {} has no column; quote a field that holds a comma (\"a,b\")", want + 1)
+                   : fmt::format("no field for column '{}'; an empty cell is still a field (a,,c)", table.header[n]);
+      diags.error(SourceLocation{file, rec.line, static_cast<std::uint32_t>(std::min(n, want) + 1)},
+                  fmt::format("row has {} field{}, the header has {}", n, n == 1 ? "" : "s", want), std::move(hint));
       continue;
     }
     table.rows.push_back(std::move(rec.fields));

@@ -105,9 +105,52 @@ std::vector<SummaryExpectation> expectations_of(const YAML::Node& doc) {
     if (!item.IsMap()) {
       continue;
     }
+    std::optional<double> at;
+    if (item["measured_at_seconds"]) {
+      at = number_of(item["measured_at_seconds"]);
+    }
     out.push_back(SummaryExpectation{text_of(item, "check"), text_of(item, "name"), text_of(item, "location"),
                                      text_of(item, "passed") == "true", text_of(item, "measured"),
-                                     text_of(item, "note")});
+                                     text_of(item, "note"), at});
+  }
+  return out;
+}
+
+SummaryRecord record_of(const YAML::Node& item) {
+  SummaryRecord r;
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    const YAML::Node v = it->second;  // a copy: `it->second` is a temporary (GCC's -Wdangling-pointer)
+    if (v.IsScalar()) {
+      r.fields.emplace_back(it->first.Scalar(), v.Scalar());
+    } else if (v.IsNull()) {
+      r.fields.emplace_back(it->first.Scalar(), "null");
+    } else if (v.IsSequence()) {
+      std::vector<SummaryRecord> list;
+      for (const YAML::Node& e : v) {
+        if (e.IsMap()) {
+          list.push_back(record_of(e));
+        }
+      }
+      r.lists.emplace_back(it->first.Scalar(), std::move(list));
+    }
+  }
+  return r;
+}
+
+// The top-level arrays whose elements are objects, as records.
+std::vector<std::pair<std::string, std::vector<SummaryRecord>>> tables_of(const YAML::Node& doc) {
+  std::vector<std::pair<std::string, std::vector<SummaryRecord>>> out;
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    if (!it->second.IsSequence()) {
+      continue;
+    }
+    std::vector<SummaryRecord> records;
+    for (const YAML::Node& item : it->second) {
+      if (item.IsMap()) {
+        records.push_back(record_of(item));
+      }
+    }
+    out.emplace_back(it->first.Scalar(), std::move(records));
   }
   return out;
 }
@@ -118,18 +161,22 @@ base::Expected<SummaryLeaves, base::Diagnostics> parse_summary(std::string_view 
   base::Diagnostics diags;
   Reader r(file, diags);
   SummaryLeaves out;
-  internal::for_each_document(json_text, r, diags, [&](const std::vector<YAML::Node>& docs) {
-    const YAML::Node* doc = docs.empty() ? nullptr : &docs.front();
-    if (doc == nullptr || !doc->IsMap() || !(*doc)["fingerprint"] || !(*doc)["pods"]) {
-      r.error(base::SourceLocation{file, 1, 1}, "not a kubesim run summary",
-              "compare the summary.json files that `kubesim run --out DIR` writes");
-      return;
-    }
-    out.fingerprint = (*doc)["fingerprint"].Scalar();
-    out.scenario = text_of(*doc, "scenario");
-    out.expectations = expectations_of(*doc);
-    flatten(*doc, "", false, out);
-  });
+  internal::for_each_document(
+      json_text, r, diags,
+      [&](const std::vector<YAML::Node>& docs) {
+        const YAML::Node* doc = docs.empty() ? nullptr : &docs.front();
+        if (doc == nullptr || !doc->IsMap() || !(*doc)["fingerprint"] || !(*doc)["pods"]) {
+          r.error(base::SourceLocation{file, 1, 1}, "not a kubesim run summary",
+                  "compare the summary.json files that `kubesim run --out DIR` writes");
+          return;
+        }
+        out.fingerprint = (*doc)["fingerprint"].Scalar();
+        out.scenario = text_of(*doc, "scenario");
+        out.expectations = expectations_of(*doc);
+        out.tables = tables_of(*doc);
+        flatten(*doc, "", false, out);
+      },
+      "summary.json must be the JSON that `kubesim run --out DIR` writes; was it edited or cut short?");
   if (diags.has_errors()) {
     return base::unexpected(std::move(diags));
   }

@@ -245,17 +245,20 @@ bool is_dns1123_label(std::string_view s);
 /// last); users expect file order.
 Diagnostics in_file_order(const Diagnostics& diags);
 
-/// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
-/// throwing; they become a Diagnostic at the exception's mark, and nothing else escapes.
 /// Reads the whole file `path` into `text`; false with the reason (strerror) in `error` on failure.
 bool read_text_file(const std::string& path, std::string& text, std::string& error);
 
-template <class Fn> void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read) {
+/// Parses every document of `yaml_text` and hands each to `read`. yaml-cpp reports syntax errors by
+/// throwing; they become a Diagnostic at the exception's mark (with `syntax_hint`, when given: yaml-cpp's
+/// own words, "end of map flow not found", say little), and nothing else escapes.
+template <class Fn>
+void for_each_document(std::string_view yaml_text, Reader& r, Diagnostics& diags, Fn&& read,
+                       std::string_view syntax_hint = {}) {
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yaml_text));
     read(docs);
   } catch (const YAML::ParserException& e) {
-    diags.error(r.loc(e.mark), e.msg);
+    diags.error(r.loc(e.mark), e.msg, std::string(syntax_hint));
   } catch (const YAML::Exception& e) {
     diags.error(r.loc(e.mark), fmt::format("cannot read YAML: {}", e.msg));
   } catch (const std::exception& e) {

@@ -409,6 +409,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
   PodInfo pod = PodInfo::from(qp.pod);
   AttemptResult result;
   state_.clear();
+  victims_.clear();
   current_fw_ = fw;
   nomination_override_.reset();
 
@@ -545,6 +546,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
       fw->run_bind(pod, result.node);
     }
   }
+  result.victims = victims_;
   on_attempt(sim_.now(), *qp.pod, result);
 }
 
@@ -601,6 +603,7 @@ void Scheduler::preempt(const api::Pod& preemptor, const std::string& node,
                                    fmt::format("Preempted by pod {} on node {}", preemptor.metadata.uid, node));
     // DeleteOptions{}: the victim's own terminationGracePeriodSeconds.
     ++preemption_victims_;
+    victims_.push_back(victim);
     client_.remove(api::Kind::Pod, victim->metadata.namespace_, victim->metadata.name);
   }
   // Lower-priority pods nominated to the node may no longer fit there: clearing their nomination sends

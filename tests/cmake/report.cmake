@@ -13,11 +13,24 @@ execute_process(COMMAND ${KUBESIM} report ${WORK}/run OUTPUT_VARIABLE out ERROR_
 if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/run/report.html)
   message(FATAL_ERROR "kubesim report failed (${rc}) or wrote no report.html:\n${out}${err}")
 endif()
+# It says what it wrote, on stderr only; --quiet / -q says nothing.
+if(NOT err STREQUAL "wrote ${WORK}/run/report.html\n" OR NOT out STREQUAL "")
+  message(FATAL_ERROR "kubesim report should print 'wrote ${WORK}/run/report.html' on stderr only:\n${out}---\n${err}")
+endif()
+foreach(flag --quiet -q)
+  execute_process(COMMAND ${KUBESIM} report ${WORK}/run ${flag} -o ${WORK}/quiet.html OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/quiet.html OR NOT "${out}${err}" STREQUAL "")
+    message(FATAL_ERROR "kubesim report ${flag} should write quietly (rc ${rc}):\n${out}${err}")
+  endif()
+endforeach()
 file(READ ${WORK}/run/report.html html)
 foreach(needle "<!DOCTYPE html>" "kubesim report: kube-proxy-rollout" "seed 5" "id=\"utilization\""
                "CPU (% of allocatable)" "Memory (% of allocatable)" "id=\"pending\"" "Pending pods"
                "id=\"latency\"" "Scheduling latency" "Start-up latency" "class=\"cdf-curve\"" "id=\"heatmap\""
-               "class=\"heatmap\"" "id=\"expectations\"" "rollout complete" "service/web.success_rate")
+               "class=\"heatmap\"" "id=\"expectations\"" "rollout complete" "service/web.success_rate"
+               "id=\"traffic\"" "<th>error windows</th>" "id=\"rollouts\"" "id=\"endpoints\"" "id=\"api\""
+               "<th>latency mean</th>" "<th>lag max</th>" " since ")
   string(FIND "${html}" "${needle}" pos)
   if(pos EQUAL -1)
     message(FATAL_ERROR "report.html lacks '${needle}'")
@@ -72,5 +85,35 @@ file(REMOVE ${WORK}/bad_series/report.html)
 file(APPEND ${WORK}/bad_series/timeseries.csv "999,x\n")
 expect_report_error(${WORK}/bad_series "timeseries.csv:")
 expect_report_error(${WORK}/bad_series ": error: row has 2 fields, the header has")
+# A malformed pods.csv row is reported at its line and column (the first field beyond the header's).
+file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/bad_pods)
+file(REMOVE ${WORK}/bad_pods/report.html)
+file(READ ${WORK}/bad_pods/pods.csv pods_text)
+string(REGEX MATCHALL "\n" newlines "${pods_text}")
+list(LENGTH newlines pod_line_count)
+math(EXPR bad_line "${pod_line_count} + 1")
+string(REGEX MATCH "^[^\n]*" pods_header "${pods_text}")
+string(REGEX MATCHALL "," header_commas "${pods_header}")
+list(LENGTH header_commas commas)
+math(EXPR extra_field "${commas} + 2")
+file(APPEND ${WORK}/bad_pods/pods.csv "default,web,worker-0,Running,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19\n")
+expect_report_error(${WORK}/bad_pods "pods.csv:${bad_line}:${extra_field}: error: row has ")
+# A summary.json that is not JSON: yaml-cpp's words plus what the file should be.
+file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/bad_summary)
+file(REMOVE ${WORK}/bad_summary/report.html)
+file(WRITE ${WORK}/bad_summary/summary.json "{\"scenario\": \"x\", \"pods\": {\"created\": 3\n")
+expect_report_error(${WORK}/bad_summary "summary.json:")
+expect_report_error(${WORK}/bad_summary "(summary.json must be the JSON that `kubesim run --out DIR` writes")
 # Not a folder at all.
 expect_report_error(${WORK}/none "error: '${WORK}/none' is not a directory")
+
+# A run with a node fault gets the node-faults section.
+execute_process(COMMAND ${KUBESIM} run scenarios/node-failure.yaml --out ${WORK}/faults --quiet RESULT_VARIABLE rc)
+execute_process(COMMAND ${KUBESIM} report ${WORK}/faults --quiet RESULT_VARIABLE rc2)
+file(READ ${WORK}/faults/report.html html)
+foreach(needle "id=\"node-faults\"" "<td>crashNode</td><td>worker-2</td><td>1m0s</td>" "<th>recovered after</th>")
+  string(FIND "${html}" "${needle}" pos)
+  if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0 OR pos EQUAL -1)
+    message(FATAL_ERROR "the node-failure report lacks '${needle}' (rc ${rc}, ${rc2})")
+  endif()
+endforeach()

@@ -111,3 +111,19 @@ expect_bad("pod=" "term 'pod=' has no value")
 expect_bad("pod=a,,node=b" "empty term")
 expect_bad("component=schedular" "unknown component 'schedular'")
 expect_bad("kind=Pods" "unknown kind 'Pods'")
+
+# node= keeps everything about one node: the timeline action on it, the node controller's Events
+# about the pods bound to it (they have no host) and the taint manager's evictions.
+execute_process(COMMAND ${KUBESIM} run scenarios/node-failure.yaml --trace-filter node=worker-2 --quiet
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "node-failure --trace-filter node=worker-2 exited with ${rc}:\n${err}")
+endif()
+foreach(re "${TIME_RE}timeline +crashNode worker-2\n"
+           "${TIME_RE}node-lifecycle +default/web-[a-z0-9-]+: Node is not ready \\(Warning NodeNotReady\\)"
+           "${TIME_RE}taint-eviction +default/web-[a-z0-9-]+: Marking for deletion [^\n]*\\(TaintManagerEviction\\)")
+  string(REGEX MATCH "${re}" m "${out}")
+  if(m STREQUAL "")
+    message(FATAL_ERROR "--trace-filter node=worker-2 lacks a line matching '${re}':\n${out}")
+  endif()
+endforeach()

@@ -147,6 +147,8 @@ class Cluster {
   void trace_event(base::SimTime now, const store::Change& c);
   void trace_attempt(base::SimTime now, const api::Pod& pod, const scheduler::AttemptResult& r);
   void trace_proxies(base::SimTime at, std::string_view ns, std::string_view service, std::size_t endpoints);
+  /// The timeline line of an action, about the nodes a node action names.
+  void trace_timeline(base::SimTime now, const scenario::TimelineAction& action);
   /// "crashNode worker-1", "scale Deployment default/web to 5": a timeline action in a few words.
   [[nodiscard]] static std::string describe_action(const scenario::TimelineAction& action);
 
@@ -179,6 +181,8 @@ class Cluster {
   EventLog* event_log_ = nullptr;
   std::function<void(const metrics::UsageSample&, std::uint64_t)> on_sample_;
   TraceLog* trace_ = nullptr;
+  /// Preemption victims whose delete the trace has not shown yet → their preemptor's namespace/name.
+  std::map<std::pair<std::string, std::string>, std::string> preemptors_;
   /// Scheduling attempts that found no node, and per filter reason the attempts that saw it.
   std::uint64_t unschedulable_attempts_ = 0;
   std::map<std::string, std::uint64_t> unschedulable_reasons_;

@@ -8,7 +8,7 @@
 ///     kubelet, kube-proxy, endpoints, endpointslice, node-lifecycle, taint-eviction, ..., timeline);
 ///     `kubelet` matches every `kubelet/<node>` line and `kube-proxy` every `kube-proxy/<node>` line;
 ///   - `node=GLOB`: lines about a node (a kubelet's or kube-proxy's own node, the node a pod is bound
-///     to, a Node object);
+///     to, also for Events about the pod, a Node object, the nodes a timeline action names);
 ///   - `kind=KIND`: lines about an object of that kind (Pod, Deployment, EndpointSlice, ...; any case).
 /// Terms with the same key are alternatives (OR); terms with different keys must all hold (AND). A glob
 /// has `*` (any run of characters) and `?` (one character); NAME may be a glob too. An empty filter
@@ -20,6 +20,7 @@
 #include "kubesim/base/expected.hpp"
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,8 +31,12 @@ namespace kubesim::cluster {
 struct TraceSubject {
   /// "api-server", "scheduler", "kubelet/worker-1", ...
   std::string_view component;
-  /// The node the line concerns.
+  /// The node the line concerns: a kubelet's or kube-proxy's own node, the node a pod is bound to
+  /// (Events about a pod included), a Node object.
   std::string_view node;
+  /// Further nodes the line concerns (a timeline action that names several nodes); `node=` matches
+  /// when it matches `node` or any of these.
+  std::span<const std::string> nodes;
   /// The object's kind name ("Pod") and namespace/name.
   std::string_view kind;
   std::string_view namespace_;

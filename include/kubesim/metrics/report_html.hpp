@@ -46,6 +46,30 @@ struct ReportPod {
   std::optional<double> running;
 };
 
+/// One object of a summary.json array (the app copies scenario::SummaryRecord): its scalar fields as
+/// written (numbers and booleans as JSON text, strings unquoted, null as "null") and its arrays of
+/// objects. Any field may be absent (a file from an older or newer kubesim): the page leaves its cell
+/// empty, and a column no row has is left out.
+struct ReportRecord {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::pair<std::string, std::vector<ReportRecord>>> lists;
+
+  /// The field's text, or null when absent. O(fields).
+  [[nodiscard]] const std::string* field(std::string_view name) const;
+  /// The field as a number; nullopt when absent, null or not a number.
+  [[nodiscard]] std::optional<double> number(std::string_view name) const;
+  /// The nested array, or null when absent.
+  [[nodiscard]] const std::vector<ReportRecord>* list(std::string_view name) const;
+};
+
+/// One summary.json `expectations` entry.
+struct ReportExpectation {
+  /// The text fields; measured_at and held_since only when has_measured_at.
+  ExpectationResult result;
+  /// False when the file lacks `measured_at_seconds`.
+  bool has_measured_at = false;
+};
+
 struct ReportData {
   /// The scenario's name (summary.json `scenario`).
   std::string scenario;
@@ -57,8 +81,11 @@ struct ReportData {
   std::optional<std::vector<ReportPod>> pods;
   /// node_usage.csv rows; nullopt when the file is absent (the run had no --node-usage).
   std::optional<std::vector<NodeUsageRow>> node_usage;
-  /// summary.json `expectations`, in file order (only the text fields are used).
-  std::vector<ExpectationResult> expectations;
+  /// summary.json `expectations`, in file order.
+  std::vector<ReportExpectation> expectations;
+  /// summary.json's arrays of objects by key, in file order: the page shows `traffic`, `rollouts`,
+  /// `node_faults`, `api_requests` and `watch_delivery` when present and not empty.
+  std::vector<std::pair<std::string, std::vector<ReportRecord>>> tables;
 };
 
 /// Caps of the heat map grid (rows = node groups, columns = sample groups).

@@ -5,6 +5,8 @@
 /// with `"` when they hold a comma, a quote or a line break, quotes doubled inside quotes. Anything
 /// else (an unterminated quote, a row with the wrong number of fields, a cell that should be a number
 /// and is not) is a Diagnostic at file:line:col, so a hand-edited file is reported like a bad scenario.
+/// Columns count fields, 1-based: a row with too many fields is reported at the first extra one, a row
+/// with too few at the first column it has no field for.
 
 #include "kubesim/base/diagnostic.hpp"
 #include "kubesim/base/expected.hpp"

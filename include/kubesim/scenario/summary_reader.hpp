@@ -6,11 +6,13 @@
 /// "expectations[pods.pending == 0].passed"); arrays
 /// nested in elements (error windows) and non-numeric leaves are left out, except that booleans count
 /// as 1 / 0 ("expectations[pods.pending == 0].passed"). The few text fields a reader shows as they are
-/// (the scenario's name, each expectation's check and measured value) are kept apart, for `kubesim report`.
+/// (the scenario's name, each expectation's check and measured value) and the arrays of objects as
+/// records (traffic, rollouts, node faults, API requests, ...) are kept apart, for `kubesim report`.
 
 #include "kubesim/base/diagnostic.hpp"
 #include "kubesim/base/expected.hpp"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +32,17 @@ struct SummaryExpectation {
   std::string measured;
   /// Why nothing could be measured, or other context; often empty.
   std::string note;
+  /// `measured_at_seconds`: when it was measured (for a passed `by` check, since when it held);
+  /// nullopt when the file lacks it.
+  std::optional<double> measured_at_seconds;
+};
+
+/// One object of a summary array, as written: its scalar fields in file order (numbers and booleans
+/// as their JSON text, strings unquoted, null as "null") and its arrays of objects (a Service's
+/// `error_windows`). Fields a file lacks are simply absent, so readers look them up by name.
+struct SummaryRecord {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<std::pair<std::string, std::vector<SummaryRecord>>> lists;
 };
 
 struct SummaryLeaves {
@@ -40,6 +53,9 @@ struct SummaryLeaves {
   std::string scenario;
   /// The `expectations` entries in file order (empty when the run had none).
   std::vector<SummaryExpectation> expectations;
+  /// Every top-level array of objects (`traffic`, `rollouts`, `node_faults`, `api_requests`,
+  /// `watch_delivery`, ...) by key, in file order.
+  std::vector<std::pair<std::string, std::vector<SummaryRecord>>> tables;
 };
 
 /// Reads `path`; a file that cannot be read or is not a summary is a Diagnostic.

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,6 +58,9 @@ struct AttemptResult {
   std::int64_t score = 0;
   /// When unschedulable: the node a PostFilter (preemption) nominated, if any.
   std::string nominated_node;
+  /// The pods that preemption chose to delete for this pod (empty without preemption). Points into
+  /// the scheduler and is valid only during the on_attempt call.
+  std::span<const std::shared_ptr<const api::Pod>> victims;
 };
 
 /// numFeasibleNodesToFind (K8S-SEMANTICS §3): how many feasible nodes to look for among `num_all_nodes`
@@ -188,6 +192,8 @@ class Scheduler final : public FrameworkHandle {
   std::uint32_t next_start_node_index_ = 0;
   std::uint64_t attempts_ = 0;
   std::uint64_t preemption_victims_ = 0;
+  /// The victims preempt() chose during the current attempt (AttemptResult::victims).
+  std::vector<std::shared_ptr<const api::Pod>> victims_;
   bool cycle_scheduled_ = false;
   /// The end of the last cycle's simulated compute time (cycle_cost per pod): no cycle starts earlier.
   base::SimTime busy_until_;

@@ -2,6 +2,9 @@
 
 #include "kubesim/cluster/trace_filter.hpp"
 
+#include <string>
+#include <vector>
+
 using namespace kubesim;
 using cluster::TraceFilter;
 using cluster::TraceSubject;
@@ -90,6 +93,19 @@ TEST_CASE("node= and kind= filter on the line's node and object kind", "[cluster
   rs.kind = "ReplicaSet";
   CHECK(parse_ok("kind=replicaset").matches(rs));
   CHECK_FALSE(parse_ok("kind=Pod").matches(rs));
+}
+
+TEST_CASE("node= matches any of the nodes a timeline action names", "[cluster]") {
+  const std::vector<std::string> nodes = {"worker-1", "worker-2"};
+  TraceSubject partition;
+  partition.component = "timeline";
+  partition.nodes = nodes;
+  CHECK(parse_ok("node=worker-2").matches(partition));
+  CHECK(parse_ok("node=worker-1,component=timeline").matches(partition));
+  CHECK_FALSE(parse_ok("node=worker-3").matches(partition));
+  TraceSubject none;
+  none.component = "timeline";
+  CHECK_FALSE(parse_ok("node=*").matches(none));
 }
 
 TEST_CASE("different keys AND together, repeated keys OR", "[cluster]") {

@@ -41,8 +41,53 @@ spec:
     traffic: {service: web, rps: 10, for: 2s}
 )";
 
-std::unique_ptr<cluster::Cluster> build() {
-  auto spec = scenario::parse_scenario(kWeb, "trace.yaml");
+// One 2-CPU node filled by two 1-CPU batch pods; a critical 2-CPU pod preempts both.
+constexpr std::string_view kPreemption = R"(apiVersion: kubesim.io/v1alpha1
+kind: Scenario
+metadata: {name: preempt}
+spec:
+  seed: 1
+  duration: 40s
+  controlPlane:
+    scheduler:
+      configuration:
+        apiVersion: kubescheduler.config.k8s.io/v1
+        kind: KubeSchedulerConfiguration
+        profiles:
+        - schedulerName: default-scheduler
+          plugins: {postFilter: {enabled: [{name: DefaultPreemption}]}}
+  cluster:
+    nodePools:
+    - name: n
+      count: 1
+      template: {status: {capacity: {cpu: "2", memory: 4Gi}}}
+  objects:
+  - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: batch}, value: 100}
+  - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: critical}, value: 10000}
+  timeline:
+  - at: 1s
+    arrivals:
+      name: batch
+      count: 2
+      interval: 500ms
+      template:
+        spec:
+          priorityClassName: batch
+          terminationGracePeriodSeconds: 1
+          containers: [{name: c, image: "busybox:1.36", resources: {requests: {cpu: "1"}}}]
+  - at: 10s
+    arrivals:
+      name: critical
+      count: 1
+      interval: 1s
+      template:
+        spec:
+          priorityClassName: critical
+          containers: [{name: c, image: "nginx:1.25", resources: {requests: {cpu: "2"}}}]
+)";
+
+std::unique_ptr<cluster::Cluster> build(std::string_view yaml = kWeb) {
+  auto spec = scenario::parse_scenario(yaml, "trace.yaml");
   REQUIRE(spec.has_value());
   auto c = cluster::Cluster::build(spec.value(), {});
   REQUIRE(c.has_value());
@@ -67,7 +112,7 @@ TEST_CASE("the trace follows a Deployment from the API to kube-proxy, in causal 
   std::size_t deployment = find(t, "api-server      accepted create Deployment default/web from scenario (rv ");
   std::size_t rs = find(t, "deployment      created ReplicaSet default/web-");
   std::size_t pod = find(t, "replicaset      created Pod default/web-");
-  std::size_t attempt = find(t, ": 1 nodes evaluated, 1 feasible, chose n-0");
+  std::size_t attempt = find(t, ": 1 node evaluated, 1 feasible, chose n-0");
   std::size_t bound = find(t, "scheduler       bound default/web-");
   std::size_t started = find(t, "kubelet/n-0     default/web-");
   std::size_t ready = find(t, ": pod Ready");
@@ -110,4 +155,54 @@ TEST_CASE("a filtered trace keeps only the lines about the pod", "[cluster]") {
     CHECK(line.find("web-") != std::string::npos);
     start = end + 1;
   }
+}
+
+TEST_CASE("the scheduler's preemption lines name the preemptor by namespace/name", "[cluster]") {
+  auto c = build(kPreemption);
+  cluster::TraceLog log(nullptr);
+  c->attach_trace(log);
+  c->run();
+  const std::string& t = log.text();
+  // The attempt that preempts lists its victims; each victim's delete names the preemptor.
+  std::size_t attempt = find(t, "; preemption nominated n-0, victims default/batch-");
+  std::size_t deleted = find(t, "scheduler       deleted Pod default/batch-");
+  CHECK(attempt < deleted);
+  std::size_t eol = t.find('\n', deleted);
+  CHECK(t.substr(deleted, eol - deleted).find(" (preemption victim of default/critical-") != std::string::npos);
+  // Upstream's Event message (by uid) is kept as it is.
+  find(t, ": Preempted by pod uid-");
+}
+
+TEST_CASE("node= keeps the Events about pods on the node and the timeline action on it", "[cluster]") {
+  auto filter = cluster::TraceFilter::parse("node=n-0");
+  REQUIRE(filter.has_value());
+  auto c = build(kPreemption);
+  cluster::TraceLog log(nullptr, std::move(filter.value()));
+  c->attach_trace(log);
+  c->run();
+  // The scheduler's Preempted Event has no host: the victim's node makes it match.
+  find(log.text(), ": Preempted by pod uid-");
+}
+
+TEST_CASE("timeline lines name the nodes an action selects, adds or removes, and node= matches them", "[cluster]") {
+  std::string yaml(kWeb);
+  yaml.replace(yaml.find("  - at: 5s\n"), 0,
+               "  - at: 2s\n    cordon: {pool: n}\n  - at: 3s\n    addNodes: {pool: n, count: 2}\n"
+               "  - at: 4s\n    removeNodes: {pool: n, count: 1}\n");
+  auto filter = cluster::TraceFilter::parse("component=timeline,node=n-2");
+  REQUIRE(filter.has_value());
+  auto c = build(yaml);
+  cluster::TraceLog log(nullptr, std::move(filter.value()));
+  c->attach_trace(log);
+  c->run();
+  // n-0 alone is cordoned; n-1 and n-2 are added; the highest, n-2, is removed. Only lines about n-2.
+  CHECK(log.text() == "[   3.000s] timeline        addNodes 2 to pool n (n-1, n-2)\n"
+                      "[   4.000s] timeline        removeNodes 1 from pool n (n-2)\n");
+  auto all = cluster::TraceFilter::parse("component=timeline,node=n-0");
+  REQUIRE(all.has_value());
+  auto c2 = build(yaml);
+  cluster::TraceLog log2(nullptr, std::move(all.value()));
+  c2->attach_trace(log2);
+  c2->run();
+  CHECK(log2.text() == "[   2.000s] timeline        cordon pool n (n-0)\n");
 }

@@ -37,7 +37,14 @@ TEST_CASE("malformed CSV is reported at file:line:col", "[scenario][report]") {
 
   auto fields = scenario::parse_csv("a,b\n1,2\n1,2,3\n", "f.csv");
   REQUIRE_FALSE(fields.has_value());
-  CHECK(first_error(fields) == "f.csv:3: error: row has 3 fields, the header has 2");
+  CHECK(first_error(fields) ==
+        "f.csv:3:3: error: row has 3 fields, the header has 2 (field 3 has no column; quote a field that holds a "
+        "comma (\"a,b\"))");
+  auto short_row = scenario::parse_csv("a,b,c\n1,2,3\n1\n", "s.csv");
+  REQUIRE_FALSE(short_row.has_value());
+  CHECK(first_error(short_row) ==
+        "s.csv:3:2: error: row has 1 field, the header has 3 (no field for column 'b'; an empty cell is still a "
+        "field (a,,c))");
 
   auto quote = scenario::parse_csv("a,b\n1,\"open\n", "q.csv");
   REQUIRE_FALSE(quote.has_value());

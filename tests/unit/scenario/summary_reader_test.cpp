@@ -45,6 +45,10 @@ TEST_CASE("something that is not a summary is an error", "[scenario][diff]") {
         "DIR` writes)\n1 error\n");
   auto broken = scenario::parse_summary("{\"pods\": [1, 2", "broken.json");
   REQUIRE_FALSE(broken.has_value());
+  // yaml-cpp's words alone ("end of ... flow not found") do not say what the file should be.
+  CHECK(broken.error().str().find("broken.json:1:") == 0);
+  CHECK(broken.error().str().find("(summary.json must be the JSON that `kubesim run --out DIR` writes") !=
+        std::string::npos);
   auto missing = scenario::load_summary("no/such/summary.json");
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().str().find("cannot read summary file 'no/such/summary.json'") != std::string::npos);
@@ -73,4 +77,44 @@ TEST_CASE("a summary keeps the scenario name and the expectations' text", "[scen
   CHECK_FALSE(s->expectations[1].passed);
   CHECK(s->expectations[1].measured.empty());
   CHECK(s->expectations[1].note == "no pod was bound");
+}
+
+TEST_CASE("a summary keeps its arrays of objects as records, and when each expectation was measured",
+          "[scenario][report]") {
+  auto s = scenario::parse_summary(R"({
+  "scenario": "demo",
+  "pods": {"created": 3},
+  "rollouts": [
+    {"rollout": "default/web generation 1", "deployment": "web", "replicas": 3, "completed_seconds": null,
+     "superseded": false}],
+  "traffic": [
+    {"namespace": "default", "service": "web", "requests": 10, "error_windows": [
+      {"start_seconds": 1.5, "end_seconds": 2, "errors": 4}]}],
+  "expectations": [
+    {"check": "pods.pending == 0 by 1m", "passed": true, "measured": "0", "measured_at_seconds": 42.5},
+    {"check": "nodes == 3", "passed": true, "measured": "3"}],
+  "fingerprint": "00ff"
+}
+)",
+                                   "s.json");
+  REQUIRE(s.has_value());
+  REQUIRE(s->tables.size() == 3);
+  CHECK(s->tables[0].first == "rollouts");
+  const scenario::SummaryRecord& r = s->tables[0].second.at(0);
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(r.fields == Fields{{"rollout", "default/web generation 1"},
+                           {"deployment", "web"},
+                           {"replicas", "3"},
+                           {"completed_seconds", "null"},
+                           {"superseded", "false"}});
+  CHECK(s->tables[1].first == "traffic");
+  const scenario::SummaryRecord& t = s->tables[1].second.at(0);
+  REQUIRE(t.lists.size() == 1);
+  CHECK(t.lists[0].first == "error_windows");
+  REQUIRE(t.lists[0].second.size() == 1);
+  CHECK(t.lists[0].second[0].fields == Fields{{"start_seconds", "1.5"}, {"end_seconds", "2"}, {"errors", "4"}});
+  CHECK(s->tables[2].first == "expectations");
+  REQUIRE(s->expectations.size() == 2);
+  CHECK(s->expectations[0].measured_at_seconds == 42.5);
+  CHECK_FALSE(s->expectations[1].measured_at_seconds.has_value());
 }
