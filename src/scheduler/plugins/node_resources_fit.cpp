@@ -166,6 +166,10 @@ NodeResourcesFit::NodeResourcesFit(NodeResourcesFitArgs args) : args_(std::move(
     }
     scored_.push_back({kind, is_scalar_resource(r.name)});
   }
+  cpu_memory_fast_path_ = scored_.size() == 2 && scored_[0].kind == ResourceKind::Cpu &&
+                          scored_[1].kind == ResourceKind::Memory &&
+                          (args_.scoring_strategy == ScoringStrategyType::LeastAllocated ||
+                           args_.scoring_strategy == ScoringStrategyType::MostAllocated);
   // MaxCustomPriorityScore (10) may differ from MaxNodeScore (100): scale the shape's scores.
   for (const UtilizationShapePoint& p : args_.shape) {
     scaled_shape_.push_back(
@@ -269,8 +273,44 @@ void NodeResourcesFit::score_nodes(const CycleState& state, const PodInfo& pod, 
     recomputed = pod_requests(pod);
     requests = recomputed;
   }
+  if (cpu_memory_fast_path_) {
+    score_cpu_memory(requests, nodes, scores);
+    return;
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     scores[i] = score_with(requests, *nodes[i]);
+  }
+}
+
+void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_requests,
+                                        std::span<const NodeInfo* const> nodes, std::span<std::int64_t> scores) const {
+  const std::int64_t pod_cpu = pod_requests[0];
+  const std::int64_t pod_memory = pod_requests[1];
+  const std::int64_t cpu_weight = args_.resources[0].weight;
+  const std::int64_t memory_weight = args_.resources[1].weight;
+  const bool least = args_.scoring_strategy == ScoringStrategyType::LeastAllocated;
+  // least_requested_score / most_requested_score with alloc != 0, as in score_with.
+  auto part = [&](std::int64_t req, std::int64_t alloc) {
+    if (least) {
+      return req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc);
+    }
+    return quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
+  };
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeInfo& node = *nodes[i];
+    const std::int64_t cpu_alloc = node.allocatable.milli_cpu;
+    const std::int64_t memory_alloc = node.allocatable.memory;
+    std::int64_t node_score = 0;
+    std::int64_t weight_sum = 0;
+    if (cpu_alloc != 0) {
+      node_score += part(node.non_zero_milli_cpu + pod_cpu, cpu_alloc) * cpu_weight;
+      weight_sum += cpu_weight;
+    }
+    if (memory_alloc != 0) {
+      node_score += part(node.non_zero_memory + pod_memory, memory_alloc) * memory_weight;
+      weight_sum += memory_weight;
+    }
+    scores[i] = weight_sum == 0 ? 0 : quotient_cache_.quotient(node_score, weight_sum);
   }
 }
 

@@ -75,6 +75,8 @@ class NodeResourcesBalancedAllocation final : public PreScorePlugin, public Scor
 
   NodeResourcesBalancedAllocationArgs args_;
   std::vector<ScoredResource> scored_;  // one per args_.resources entry
+  /// The default resources (cpu then memory): score_nodes computes the two fractions inline.
+  bool cpu_memory_fast_path_ = false;
   // Scratch for score_with beyond kInlineResources, reused across nodes (the scheduler is
   // single-threaded).
   mutable std::vector<std::int64_t> requested_scratch_;

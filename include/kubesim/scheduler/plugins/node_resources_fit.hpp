@@ -87,6 +87,10 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   /// The pod's request for each configured resource (non-zero defaults for cpu and memory).
   [[nodiscard]] std::vector<std::int64_t> pod_requests(const PodInfo& pod) const;
   [[nodiscard]] std::int64_t score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const;
+  /// score_nodes for the default resources (cpu then memory, neither scalar) under LeastAllocated or
+  /// MostAllocated: the same arithmetic as score_with without its per-resource dispatch.
+  void score_cpu_memory(std::span<const std::int64_t> pod_requests, std::span<const NodeInfo* const> nodes,
+                        std::span<std::int64_t> scores) const;
 
   /// What each configured resource is, decided once from its name so that Score compares no strings
   /// per node. kOther covers "pods" and scalar resources, which are looked up by name.
@@ -115,6 +119,7 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
 
   NodeResourcesFitArgs args_;
   std::vector<ScoredResource> scored_;               // one per args_.resources entry
+  bool cpu_memory_fast_path_ = false;                // score_cpu_memory applies (decided once)
   std::vector<UtilizationShapePoint> scaled_shape_;  // RequestedToCapacityRatio: score ×10
   // Score runs on the scheduler's one thread; the cache changes no result, hence mutable.
   mutable QuotientCache quotient_cache_;
