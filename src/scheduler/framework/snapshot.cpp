@@ -25,7 +25,7 @@ std::string zone_key(const api::Node& node) {
 
 NodeInfo* Snapshot::find(std::string_view name) const {
   auto it = index_.find(name);
-  return it == index_.end() ? nullptr : storage_[it->second].get();
+  return it == index_.end() ? nullptr : it->second;
 }
 
 std::int32_t Snapshot::num_nodes_with_image(std::string_view image) const {
@@ -73,7 +73,7 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
   const std::string name = node->metadata.name;
   auto it = index_.find(name);
   if (it != index_.end()) {
-    NodeInfo& info = *storage_[it->second];
+    NodeInfo& info = *it->second;
     std::string old_zone = zone_key(*info.node);
     count_images(info, -1);
     info.set_node(std::move(node));
@@ -85,15 +85,21 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
     }
     return info;
   }
-  auto info = std::make_unique<NodeInfo>();
+  NodeInfo* info = nullptr;
+  if (free_slots_.empty()) {
+    info = &slots_.emplace_back();
+  } else {
+    info = free_slots_.back();
+    free_slots_.pop_back();
+  }
   info->owner.snapshot = this;
   info->set_node(std::move(node));
   count_images(*info, +1);
-  index_.emplace(name, storage_.size());
-  storage_.push_back(std::move(info));
-  add_to_zone(storage_.back().get());
+  index_.emplace(name, info);
+  ++live_nodes_;
+  add_to_zone(info);
   rebuild_order();
-  return *storage_.back();
+  return *info;
 }
 
 void Snapshot::remove_node(std::string_view name) {
@@ -101,27 +107,23 @@ void Snapshot::remove_node(std::string_view name) {
   if (it == index_.end()) {
     return;
   }
-  std::size_t idx = it->second;
-  count_images(*storage_[idx], -1);
-  NodeInfo* gone = storage_[idx].get();
+  NodeInfo* gone = it->second;
+  count_images(*gone, -1);
   std::erase(with_affinity_, gone);
   std::erase(with_required_anti_affinity_, gone);
-  remove_from_zone(storage_[idx].get());
-  storage_.erase(storage_.begin() + static_cast<std::ptrdiff_t>(idx));
+  remove_from_zone(gone);
   index_.erase(it);
-  for (auto& [n, i] : index_) {
-    if (i > idx) {
-      --i;
-    }
-  }
+  *gone = NodeInfo{};  // frees its pods and node; the slot is reused by the next new node
+  free_slots_.push_back(gone);
+  --live_nodes_;
   rebuild_order();
 }
 
 void Snapshot::rebuild_order() {
   // Take one node from each zone in turn (nodeTree.list upstream). O(nodes).
   order_.clear();
-  order_.reserve(storage_.size());
-  for (std::size_t round = 0; order_.size() < storage_.size(); ++round) {
+  order_.reserve(live_nodes_);
+  for (std::size_t round = 0; order_.size() < live_nodes_; ++round) {
     for (const auto& list : zone_nodes_) {
       if (round < list.size()) {
         order_.push_back(list[round]);

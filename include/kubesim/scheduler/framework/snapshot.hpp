@@ -11,6 +11,7 @@
 #include "kubesim/scheduler/framework/node_info.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,12 @@ namespace kubesim::scheduler {
 
 class Snapshot {
  public:
+  Snapshot() = default;
+  // NodeInfos point back at their snapshot and index_ points into slots_: a copy would share them.
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  Snapshot(Snapshot&&) = default;
+  Snapshot& operator=(Snapshot&&) = default;
   /// Every node in node-tree order.
   [[nodiscard]] std::span<NodeInfo* const> nodes() const { return order_; }
   [[nodiscard]] std::size_t size() const { return order_.size(); }
@@ -53,14 +60,19 @@ class Snapshot {
   void add_to_zone(NodeInfo* n);
   void remove_from_zone(NodeInfo* n);
 
-  std::vector<std::unique_ptr<NodeInfo>> storage_;  // insertion order; pointers stay valid
+  // NodeInfos live in one deque, chunks of contiguous records, so that the round-robin walk of Filter
+  // over order_ (insertion order within a zone) reads memory mostly in sequence instead of one scattered
+  // heap block per node. push_back keeps pointers valid; a removed node's slot is reset and reused.
+  std::deque<NodeInfo> slots_;
+  std::vector<NodeInfo*> free_slots_;
+  std::size_t live_nodes_ = 0;
   // Transparent hashing: find() looks names up by string_view without building a std::string (the
   // scheduler does it at least once per pod per cycle).
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> index_;  // name → storage_ index
+  std::unordered_map<std::string, NodeInfo*, NameHash, std::equal_to<>> index_;  // name → its slot
   std::vector<NodeInfo*> order_;
   // The node tree: zone keys in first-seen order and each zone's nodes in insertion order.
   std::vector<std::string> zones_;
