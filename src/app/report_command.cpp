@@ -40,16 +40,21 @@ class ColumnReader {
   }
 
   // A column every row must fill; an empty cell is an error like a bad number.
+  // A column that could not be read (missing, a bad number) is reported once, not as empty cells.
   std::vector<double> column(std::string_view name) {
+    auto col = scenario::numeric_column(table_, name);
+    if (!col) {
+      diags_.append(col.error());
+      return std::vector<double>(table_.rows.size());
+    }
     std::vector<double> out;
-    std::vector<std::optional<double>> cells = optional_column(name);
     std::size_t index = table_.column(name).value_or(0);
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (!cells[i] && table_.column(name)) {
+    for (std::size_t i = 0; i < col->size(); ++i) {
+      if (!(*col)[i]) {
         diags_.error(base::SourceLocation{table_.file, table_.row_lines[i], static_cast<std::uint32_t>(index + 1)},
                      fmt::format("empty value in column '{}'", name));
       }
-      out.push_back(cells[i].value_or(0));
+      out.push_back((*col)[i].value_or(0));
     }
     return out;
   }

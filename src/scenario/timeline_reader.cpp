@@ -6,6 +6,7 @@
 #include "kubesim/api/kind.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -44,8 +45,7 @@ constexpr std::array kProcesses = {EnumName<ArrivalsAction::Process>{"fixed", Ar
 constexpr std::array kNodeOps = {NodeOp::Cordon,  NodeOp::Uncordon,  NodeOp::Drain, NodeOp::Crash,
                                  NodeOp::Recover, NodeOp::Partition, NodeOp::Heal};
 
-// Every action key, in the order the docs list them. `create` and `arrivals` come first: the "no
-// action" hint names them as the common ones.
+// Every action key, in the order the docs list them (the "no action" hint lists them all).
 constexpr auto kActionKeys = std::to_array<std::string_view>(
     {"create", "arrivals", "delete", "scale", "setImage", "cordon", "uncordon", "drain", "crashNode", "recoverNode",
      "partition", "heal", "addNodes", "removeNodes", "slowApiServer", "apiServerOutage", "traffic"});
@@ -246,11 +246,18 @@ void read_selector(MapReader& m, const Value& v, NodeSelector& sel) {
       }
     }
   } else if (pool) {
+    // An empty name would mean "no pool" below and select nothing (or, as a zone, every node).
     if (std::optional<std::string> s = read_string(r, *pool)) {
+      if (s->empty()) {
+        r.error(pool->loc, fmt::format("'{}' must not be empty", pool->path));
+      }
       sel.pool = std::move(*s);
       sel.pool_loc = pool->loc;
     }
   } else if (std::optional<std::string> s = read_string(r, *zone)) {
+    if (s->empty()) {
+      r.error(zone->loc, fmt::format("'{}' must not be empty", zone->path));
+    }
     sel.zone = std::move(*s);
     sel.zone_loc = zone->loc;
   }
@@ -338,6 +345,9 @@ template <class Action> void read_pool_count(Reader& r, const Value& v, Action& 
   }
   if (std::optional<Value> pool = m.require("pool")) {
     if (std::optional<std::string> s = read_string(r, *pool)) {
+      if (s->empty()) {
+        r.error(pool->loc, fmt::format("'{}' must not be empty", pool->path));
+      }
       out.pool = std::move(*s);
       out.pool_loc = pool->loc;
     }
@@ -455,7 +465,8 @@ void read_timeline_entry(Reader& r, const Value& v, TimelineEntry& out) {
     r.error(v.loc, fmt::format("timeline entry has more than one action ({})", join_quoted(given, " and ")),
             "use one entry per action; entries may share the same 'at'");
   } else if (given.empty()) {
-    r.error(v.loc, "timeline entry has no action", "give one of 'create' or 'arrivals'");
+    r.error(v.loc, "timeline entry has no action",
+            fmt::format("give one of {}", fmt::join(kActionKeys.begin(), kActionKeys.end(), ", ")));
   } else {
     auto i =
         static_cast<std::size_t>(std::find(kActionKeys.begin(), kActionKeys.end(), given[0]) - kActionKeys.begin());

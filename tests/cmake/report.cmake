@@ -85,6 +85,16 @@ file(REMOVE ${WORK}/bad_series/report.html)
 file(APPEND ${WORK}/bad_series/timeseries.csv "999,x\n")
 expect_report_error(${WORK}/bad_series "timeseries.csv:")
 expect_report_error(${WORK}/bad_series ": error: row has 2 fields, the header has")
+# A bad number in a required column is one error at its cell, not also "empty value" on every row.
+file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/bad_number)
+file(REMOVE ${WORK}/bad_number/report.html)
+file(READ ${WORK}/bad_number/timeseries.csv series_text)
+string(REGEX MATCH "\n[^\n]+\n" first_row "${series_text}")
+string(REGEX REPLACE "^\n([^,]*),([^,]*),([^,]*),([^,]*),[^,]*," "\n\\1,\\2,\\3,\\4,abc," bad_row "${first_row}")
+string(REPLACE "${first_row}" "${bad_row}" series_text "${series_text}")
+file(WRITE ${WORK}/bad_number/timeseries.csv "${series_text}")
+expect_report_error(${WORK}/bad_number
+                    "timeseries.csv:2:5: error: 'abc' in column 'cpu_requested_millicpu' is not a number\n1 error\n")
 # A malformed pods.csv row is reported at its line and column (the first field beyond the header's).
 file(COPY ${WORK}/no_usage/ DESTINATION ${WORK}/bad_pods)
 file(REMOVE ${WORK}/bad_pods/report.html)

@@ -890,7 +890,9 @@ spec:
                      "(nodes are named w-0, w-1, ...)");
   CHECK(errors[5] == "t.yaml:13:15: error: duplicate node pool name 'w' (first defined at line 8)");
   CHECK(errors[6] == "t.yaml:16:9: error: missing required field 'name' in spec.cluster.nodePools[2]");
-  CHECK(errors[7] == "t.yaml:19:7: error: timeline entry has no action (give one of 'create' or 'arrivals')");
+  CHECK(errors[7] == "t.yaml:19:7: error: timeline entry has no action (give one of create, arrivals, delete, scale, "
+                     "setImage, cordon, uncordon, drain, crashNode, recoverNode, partition, heal, addNodes, "
+                     "removeNodes, slowApiServer, apiServerOutage, traffic)");
   CHECK(errors[8] == "t.yaml:20:7: error: timeline entry has more than one action ('create' and 'arrivals') "
                      "(use one entry per action; entries may share the same 'at')");
   CHECK(errors[9] == "t.yaml:23:12: error: check 'pods.pending = 0' has an unknown comparison '=' (write == for "
