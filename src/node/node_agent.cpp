@@ -62,6 +62,18 @@ base::SimTime probe_ready_at(const api::Probe& p, base::SimTime started, base::S
   return first + period * (k + std::max(1, p.success_threshold) - 1);
 }
 
+// component-helpers' GetRequiredNodeAffinity(pod).Match(node): the nodeSelector and the required
+// node affinity terms, as the scheduler's NodeAffinity filter checks them.
+bool matches_required_node_affinity(const api::PodSpec& spec, const api::Node& node) {
+  if (!node.metadata.labels.contains_all(spec.node_selector)) {
+    return false;
+  }
+  if (spec.affinity && spec.affinity->node_affinity && spec.affinity->node_affinity->required) {
+    return spec.affinity->node_affinity->required->matches(node.metadata.labels, node.metadata.name);
+  }
+  return true;
+}
+
 }  // namespace
 
 NodeAgent::NodeAgent(sim::Simulation& sim, apiserver::ApiServer& server, KubeletConfig config)
@@ -407,6 +419,11 @@ void NodeAgent::record_pod_event(NodeIndex node, const api::Pod& pod, std::strin
 
 void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod) {
   if (pod->is_terminal() || finished_uids_.contains(pod->metadata.uid)) {
+    // The status manager's canBeDeleted: a terminal pod (one this kubelet rejected, say) that is being
+    // deleted has nothing left to stop, so the kubelet finalizes the deletion.
+    if (pod->is_terminal() && pod->is_terminating() && !finished_uids_.contains(pod->metadata.uid)) {
+      confirm_deletion(node, *pod);
+    }
     return;
   }
   std::string key = key_of(*pod);
@@ -439,7 +456,10 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     used = pool_.admitted_memory[node];
     capacity = alloc.value_or_zero(api::kResourceMemory);
   }
-  if (pool_.memory_pressure[node] != 0 && api::qos_class(pod->spec) == api::QosClass::BestEffort) {
+  // HandlePodAdditions admits only pods whose termination was not requested: a terminating pod is
+  // stopped (below), never rejected.
+  const bool admit = !pod->is_terminating();
+  if (admit && pool_.memory_pressure[node] != 0 && api::qos_class(pod->spec) == api::QosClass::BestEffort) {
     // The eviction manager's admit handler (nodeConditionMessageFmt).
     api::Pod rejected = *pod;
     rejected.status.phase = api::PodPhase::Failed;
@@ -448,13 +468,36 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     send_status(node, rejected);
     return;
   }
-  if (!reject_resource.empty()) {
+  if (admit && !reject_resource.empty()) {
     api::Pod rejected = *pod;
     rejected.status.phase = api::PodPhase::Failed;
     rejected.status.reason = "OutOf" + reject_resource;
     rejected.status.message =
         fmt::format("Pod was rejected: Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}",
                     reject_resource, requested, used, capacity);
+    send_status(node, rejected);
+    return;
+  }
+  // The rest of generalFilter (pkg/kubelet/lifecycle/predicate.go), for pods bound without the
+  // scheduler (spec.nodeName): the required node affinity and nodeSelector, then the NoExecute taints
+  // only (the kubelet ignores NoSchedule ones). Upstream reports the first failed predicate as
+  // "Predicate <Name> failed: <the scheduler plugin's reason>".
+  std::string_view predicate;
+  std::string_view predicate_reason;
+  if (!matches_required_node_affinity(pod->spec, pool_.registration[node])) {
+    predicate = "NodeAffinity";
+    predicate_reason = "node(s) didn't match Pod's node affinity/selector";
+  } else if (std::any_of(pool_.known_taints[node].begin(), pool_.known_taints[node].end(), [&](const api::Taint& t) {
+               return t.effect == api::TaintEffect::NoExecute && !api::tolerates_taint(pod->spec.tolerations, t);
+             })) {
+    predicate = "TaintToleration";
+    predicate_reason = "node(s) had taints that the pod didn't tolerate";
+  }
+  if (admit && !predicate.empty()) {
+    api::Pod rejected = *pod;
+    rejected.status.phase = api::PodPhase::Failed;
+    rejected.status.reason = std::string(predicate);
+    rejected.status.message = fmt::format("Pod was rejected: Predicate {} failed: {}", predicate, predicate_reason);
     send_status(node, rejected);
     return;
   }
@@ -1110,6 +1153,7 @@ void NodeAgent::sync_node_status(NodeIndex node) {
   }
   const api::Node& current = ref.get<api::Node>();
   const api::Node& reg = pool_.registration[node];
+  pool_.known_taints[node] = current.spec.taints;
   base::SimTime now = sim_.now();
   // setters.Images: the images on disk are part of the status; a changed list is a change.
   std::vector<api::ContainerImage> images = pool_.image_cache[node].status_images(config_.node_status_max_images, now);

@@ -4,6 +4,7 @@ namespace kubesim::node {
 
 NodeIndex NodePool::add(api::Node node, base::Rng r) {
   auto idx = static_cast<NodeIndex>(registration.size());
+  known_taints.push_back(node.spec.taints);
   registration.push_back(std::move(node));
   admitted_milli_cpu.push_back(0);
   admitted_memory.push_back(0);
@@ -34,6 +35,7 @@ NodeIndex NodePool::add(api::Node node, base::Rng r) {
 
 void NodePool::reserve(std::size_t n) {
   registration.reserve(n);
+  known_taints.reserve(n);
   admitted_milli_cpu.reserve(n);
   admitted_memory.reserve(n);
   admitted_pods.reserve(n);

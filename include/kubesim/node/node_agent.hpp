@@ -41,7 +41,9 @@
 /// Stage latencies come from KubeletConfig distributions drawn from the node's own random stream. A pod's
 /// run time is its kubesim.io/duration annotation; without one it runs until deleted. Admission rejects
 /// pods that do not fit in what is left of the node's allocatable (Failed, reason OutOfcpu /
-/// OutOfmemory / OutOfpods, with upstream's message). A pod marked for deletion has its containers
+/// OutOfmemory / OutOfpods, with upstream's message), then pods whose nodeSelector or required node
+/// affinity the node's labels do not match (NodeAffinity) and pods that do not tolerate one of its
+/// NoExecute taints as the kubelet last read them (TaintToleration). A pod marked for deletion has its containers
 /// stopped and is then removed with a grace-0 delete, as the kubelet confirms deletions upstream.
 ///
 /// Heartbeats (K8S-SEMANTICS §6 "Kubelet side", §9): after registering, each kubelet creates its Lease

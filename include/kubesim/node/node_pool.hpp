@@ -26,6 +26,9 @@ inline constexpr std::uint32_t kNoChannel = 0xFFFFFFFFU;
 struct NodePool {
   /// The Node object each kubelet registers (name, labels, taints, capacity, allocatable).
   std::vector<api::Node> registration;
+  /// spec.taints of the Node as its kubelet last read it (the registration, then each status sync's
+  /// GET): admission rejects pods that do not tolerate its NoExecute taints.
+  std::vector<std::vector<api::Taint>> known_taints;
   /// Resources admitted on the node: sums over the pods the kubelet is running or starting.
   std::vector<std::int64_t> admitted_milli_cpu;
   std::vector<std::int64_t> admitted_memory;

@@ -297,3 +297,58 @@ TEST_CASE("removing a node deletes its Node and Lease", "[node][kubelet]") {
   h.run(1_min);
   CHECK(h.api.store().get<api::Node>("", "node-0") == nullptr);
 }
+
+TEST_CASE("admission rejects a pod its node's labels or NoExecute taints do not allow", "[node]") {
+  // generalFilter: resources first, then the required node affinity / nodeSelector, then NoExecute
+  // taints; NoSchedule taints are the scheduler's business only.
+  api::Node n = test::default_node();
+  n.metadata.labels.set("disk", "hdd");
+  n.spec.taints.push_back(api::Taint{"dedicated", "gpu", api::TaintEffect::NoSchedule, std::nullopt});
+  n.spec.taints.push_back(api::Taint{"maintenance", "", api::TaintEffect::NoExecute, std::nullopt});
+  Harness h(test::fixed_config(), n);
+  api::Toleration maintenance;
+  maintenance.key = "maintenance";
+  maintenance.op = api::TolerationOperator::Exists;
+  auto create = [&](std::string name, std::int64_t cpu, const std::function<void(api::PodSpec&)>& edit) {
+    api::Pod p;
+    p.metadata.name = std::move(name);
+    api::Container c;
+    c.name = "c";
+    c.image = "nginx:1.25";
+    c.resources.requests.set("cpu", cpu);
+    p.spec.containers.push_back(c);
+    p.spec.node_name = "node-0";
+    edit(p.spec);
+    h.api.create(h.client, p);
+  };
+  create("selector", 100, [&](api::PodSpec& s) {
+    s.node_selector.set("disk", "ssd");
+    s.tolerations.push_back(maintenance);
+  });
+  create("affinity", 100, [&](api::PodSpec& s) {
+    api::NodeSelectorTerm term;
+    term.match_expressions.push_back(api::SelectorRequirement{"disk", api::SelectorOperator::In, {"ssd"}});
+    s.affinity.emplace().node_affinity.emplace().required.emplace().terms.push_back(term);
+    s.tolerations.push_back(maintenance);
+  });
+  create("untolerated", 100, [](api::PodSpec&) {});
+  create("too-big", 5000, [](api::PodSpec& s) { s.node_selector.set("disk", "ssd"); });
+  create("fits", 100, [&](api::PodSpec& s) {
+    s.node_selector.set("disk", "hdd");
+    s.tolerations.push_back(maintenance);
+  });
+  h.run(1_min);
+  auto status = [&](std::string_view name) {
+    const api::PodStatus& st = h.api.store().get<api::Pod>("default", name)->status;
+    return fmt::format("{} {}: {}", api::pod_phase_name(st.phase), st.reason, st.message);
+  };
+  CHECK(status("selector") ==
+        "Failed NodeAffinity: Pod was rejected: Predicate NodeAffinity failed: node(s) didn't match Pod's node "
+        "affinity/selector");
+  CHECK(status("affinity") == status("selector"));
+  CHECK(status("untolerated") == "Failed TaintToleration: Pod was rejected: Predicate TaintToleration failed: node(s) "
+                                 "had taints that the pod didn't tolerate");
+  CHECK(status("too-big") == "Failed OutOfcpu: Pod was rejected: Node didn't have enough resource: cpu, requested: "
+                             "5000, used: 0, capacity: 2000");
+  CHECK(h.api.store().get<api::Pod>("default", "fits")->status.phase == api::PodPhase::Running);
+}
