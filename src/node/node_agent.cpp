@@ -417,11 +417,59 @@ void NodeAgent::record_pod_event(NodeIndex node, const api::Pod& pod, std::strin
   recorder_.record(client::reference_to(pod), api::kEventTypeNormal, reason, std::move(message), pool_.name(node));
 }
 
+std::optional<NodeAgent::Rejection> NodeAgent::admission_rejection(NodeIndex node, const api::Pod& pod,
+                                                                   std::int64_t cpu, std::int64_t mem) const {
+  // lifecycle.NewPredicateAdmitHandler: the same fit arithmetic as the scheduler's filter, against what
+  // this kubelet has already admitted.
+  const api::ResourceList& alloc = pool_.registration[node].status.allocatable;
+  auto out_of = [](std::string_view resource, std::int64_t requested, std::int64_t used, std::int64_t capacity) {
+    return Rejection{
+        fmt::format("OutOf{}", resource),
+        fmt::format("Pod was rejected: Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}",
+                    resource, requested, used, capacity)};
+  };
+  std::optional<Rejection> resources;
+  if (pool_.admitted_pods[node] + 1 > alloc.value_or_zero(api::kResourcePods)) {
+    resources = out_of("pods", 1, pool_.admitted_pods[node], alloc.value_or_zero(api::kResourcePods));
+  } else if (cpu > 0 && cpu > alloc.value_or_zero(api::kResourceCpu) - pool_.admitted_milli_cpu[node]) {
+    resources = out_of("cpu", cpu, pool_.admitted_milli_cpu[node], alloc.value_or_zero(api::kResourceCpu));
+  } else if (mem > 0 && mem > alloc.value_or_zero(api::kResourceMemory) - pool_.admitted_memory[node]) {
+    resources = out_of("memory", mem, pool_.admitted_memory[node], alloc.value_or_zero(api::kResourceMemory));
+  }
+  if (pool_.memory_pressure[node] != 0 && api::qos_class(pod.spec) == api::QosClass::BestEffort) {
+    // The eviction manager's admit handler (nodeConditionMessageFmt) runs first.
+    return Rejection{"Evicted", "The node had condition: [MemoryPressure]. "};
+  }
+  if (resources) {
+    return resources;
+  }
+  // The rest of generalFilter (pkg/kubelet/lifecycle/predicate.go), for pods bound without the
+  // scheduler (spec.nodeName): the required node affinity and nodeSelector, then the NoExecute taints
+  // only (the kubelet ignores NoSchedule ones). Upstream reports the first failed predicate as
+  // "Predicate <Name> failed: <the scheduler plugin's reason>".
+  auto predicate = [](std::string_view name, std::string_view reason) {
+    return Rejection{std::string(name), fmt::format("Pod was rejected: Predicate {} failed: {}", name, reason)};
+  };
+  if (!matches_required_node_affinity(pod.spec, pool_.registration[node])) {
+    return predicate("NodeAffinity", "node(s) didn't match Pod's node affinity/selector");
+  }
+  const std::vector<api::Taint>& taints = pool_.known_taints[node];
+  if (std::any_of(taints.begin(), taints.end(), [&](const api::Taint& t) {
+        return t.effect == api::TaintEffect::NoExecute && !api::tolerates_taint(pod.spec.tolerations, t);
+      })) {
+    return predicate("TaintToleration", "node(s) had taints that the pod didn't tolerate");
+  }
+  return std::nullopt;
+}
+
 void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod) {
-  if (pod->is_terminal() || finished_uids_.contains(pod->metadata.uid)) {
+  if (finished_uids_.contains(pod->metadata.uid)) {
+    return;
+  }
+  if (pod->is_terminal()) {
     // The status manager's canBeDeleted: a terminal pod (one this kubelet rejected, say) that is being
     // deleted has nothing left to stop, so the kubelet finalizes the deletion.
-    if (pod->is_terminal() && pod->is_terminating() && !finished_uids_.contains(pod->metadata.uid)) {
+    if (pod->is_terminating()) {
       confirm_deletion(node, *pod);
     }
     return;
@@ -431,75 +479,19 @@ void NodeAgent::on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod
     on_pod_modified(node, std::move(pod));
     return;
   }
-  // Kubelet admission (lifecycle.NewPredicateAdmitHandler): the same fit arithmetic as the scheduler's
-  // filter, against what this kubelet has already admitted.
-  const api::ResourceList& alloc = pool_.registration[node].status.allocatable;
-  std::int64_t cpu = api::pod_request(pod->spec, api::kResourceCpu);
-  std::int64_t mem = api::pod_request(pod->spec, api::kResourceMemory);
-  std::string reject_resource;
-  std::int64_t requested = 0;
-  std::int64_t used = 0;
-  std::int64_t capacity = 0;
-  if (pool_.admitted_pods[node] + 1 > alloc.value_or_zero(api::kResourcePods)) {
-    reject_resource = "pods";
-    requested = 1;
-    used = pool_.admitted_pods[node];
-    capacity = alloc.value_or_zero(api::kResourcePods);
-  } else if (cpu > 0 && cpu > alloc.value_or_zero(api::kResourceCpu) - pool_.admitted_milli_cpu[node]) {
-    reject_resource = "cpu";
-    requested = cpu;
-    used = pool_.admitted_milli_cpu[node];
-    capacity = alloc.value_or_zero(api::kResourceCpu);
-  } else if (mem > 0 && mem > alloc.value_or_zero(api::kResourceMemory) - pool_.admitted_memory[node]) {
-    reject_resource = "memory";
-    requested = mem;
-    used = pool_.admitted_memory[node];
-    capacity = alloc.value_or_zero(api::kResourceMemory);
-  }
+  const std::int64_t cpu = api::pod_request(pod->spec, api::kResourceCpu);
+  const std::int64_t mem = api::pod_request(pod->spec, api::kResourceMemory);
   // HandlePodAdditions admits only pods whose termination was not requested: a terminating pod is
   // stopped (below), never rejected.
-  const bool admit = !pod->is_terminating();
-  if (admit && pool_.memory_pressure[node] != 0 && api::qos_class(pod->spec) == api::QosClass::BestEffort) {
-    // The eviction manager's admit handler (nodeConditionMessageFmt).
-    api::Pod rejected = *pod;
-    rejected.status.phase = api::PodPhase::Failed;
-    rejected.status.reason = "Evicted";
-    rejected.status.message = "The node had condition: [MemoryPressure]. ";
-    send_status(node, rejected);
-    return;
-  }
-  if (admit && !reject_resource.empty()) {
-    api::Pod rejected = *pod;
-    rejected.status.phase = api::PodPhase::Failed;
-    rejected.status.reason = "OutOf" + reject_resource;
-    rejected.status.message =
-        fmt::format("Pod was rejected: Node didn't have enough resource: {}, requested: {}, used: {}, capacity: {}",
-                    reject_resource, requested, used, capacity);
-    send_status(node, rejected);
-    return;
-  }
-  // The rest of generalFilter (pkg/kubelet/lifecycle/predicate.go), for pods bound without the
-  // scheduler (spec.nodeName): the required node affinity and nodeSelector, then the NoExecute taints
-  // only (the kubelet ignores NoSchedule ones). Upstream reports the first failed predicate as
-  // "Predicate <Name> failed: <the scheduler plugin's reason>".
-  std::string_view predicate;
-  std::string_view predicate_reason;
-  if (!matches_required_node_affinity(pod->spec, pool_.registration[node])) {
-    predicate = "NodeAffinity";
-    predicate_reason = "node(s) didn't match Pod's node affinity/selector";
-  } else if (std::any_of(pool_.known_taints[node].begin(), pool_.known_taints[node].end(), [&](const api::Taint& t) {
-               return t.effect == api::TaintEffect::NoExecute && !api::tolerates_taint(pod->spec.tolerations, t);
-             })) {
-    predicate = "TaintToleration";
-    predicate_reason = "node(s) had taints that the pod didn't tolerate";
-  }
-  if (admit && !predicate.empty()) {
-    api::Pod rejected = *pod;
-    rejected.status.phase = api::PodPhase::Failed;
-    rejected.status.reason = std::string(predicate);
-    rejected.status.message = fmt::format("Pod was rejected: Predicate {} failed: {}", predicate, predicate_reason);
-    send_status(node, rejected);
-    return;
+  if (!pod->is_terminating()) {
+    if (std::optional<Rejection> why = admission_rejection(node, *pod, cpu, mem)) {
+      api::Pod rejected = *pod;
+      rejected.status.phase = api::PodPhase::Failed;
+      rejected.status.reason = std::move(why->reason);
+      rejected.status.message = std::move(why->message);
+      send_status(node, rejected);
+      return;
+    }
   }
   pool_.admitted_milli_cpu[node] += cpu;
   pool_.admitted_memory[node] += mem;

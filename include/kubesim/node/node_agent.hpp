@@ -254,6 +254,14 @@ class NodeAgent {
     api::Pod pod;
   };
 
+  /// Why admission refuses `pod` on `node` (status.reason and status.message of the Failed pod), or
+  /// nullopt to admit it; `cpu`/`mem` are the pod's requests.
+  struct Rejection {
+    std::string reason;
+    std::string message;
+  };
+  [[nodiscard]] std::optional<Rejection> admission_rejection(NodeIndex node, const api::Pod& pod, std::int64_t cpu,
+                                                             std::int64_t mem) const;
   void on_pod_added(NodeIndex node, std::shared_ptr<const api::Pod> pod);
   void on_pod_modified(NodeIndex node, std::shared_ptr<const api::Pod> pod);
   void on_pod_deleted(const api::Pod& pod);

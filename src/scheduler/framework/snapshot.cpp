@@ -96,7 +96,6 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
   info->set_node(std::move(node));
   count_images(*info, +1);
   index_.emplace(name, info);
-  ++live_nodes_;
   add_to_zone(info);
   rebuild_order();
   return *info;
@@ -115,15 +114,14 @@ void Snapshot::remove_node(std::string_view name) {
   index_.erase(it);
   *gone = NodeInfo{};  // frees its pods and node; the slot is reused by the next new node
   free_slots_.push_back(gone);
-  --live_nodes_;
   rebuild_order();
 }
 
 void Snapshot::rebuild_order() {
   // Take one node from each zone in turn (nodeTree.list upstream). O(nodes).
   order_.clear();
-  order_.reserve(live_nodes_);
-  for (std::size_t round = 0; order_.size() < live_nodes_; ++round) {
+  order_.reserve(index_.size());
+  for (std::size_t round = 0; order_.size() < index_.size(); ++round) {
     for (const auto& list : zone_nodes_) {
       if (round < list.size()) {
         order_.push_back(list[round]);

@@ -124,24 +124,13 @@ void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const
     requests = recomputed;
   }
   if (cpu_memory_fast_path_) {
-    // balanced_score's two-resource case with the same operations in the same order (so the same
-    // doubles): std = |f_cpu − f_memory| / 2. A node without cpu or memory takes the general path.
-    const std::int64_t pod_cpu = requests[0];
-    const std::int64_t pod_memory = requests[1];
+    // score_with without its per-resource dispatch: cpu and memory straight into balanced_score.
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const NodeInfo& node = *nodes[i];
-      const std::int64_t cpu_alloc = node.allocatable.milli_cpu;
-      const std::int64_t memory_alloc = node.allocatable.memory;
-      if (cpu_alloc == 0 || memory_alloc == 0) [[unlikely]] {
-        scores[i] = score_with(requests, node);
-        continue;
-      }
-      const double f_cpu =
-          std::min(1.0, static_cast<double>(node.requested.milli_cpu + pod_cpu) / static_cast<double>(cpu_alloc));
-      const double f_memory =
-          std::min(1.0, static_cast<double>(node.requested.memory + pod_memory) / static_cast<double>(memory_alloc));
-      const double std_dev = std::abs((f_cpu - f_memory) / 2);
-      scores[i] = static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
+      const std::array<std::int64_t, 2> requested{node.requested.milli_cpu + requests[0],
+                                                  node.requested.memory + requests[1]};
+      const std::array<std::int64_t, 2> allocatable{node.allocatable.milli_cpu, node.allocatable.memory};
+      scores[i] = balanced_score(requested, allocatable);
     }
     return;
   }

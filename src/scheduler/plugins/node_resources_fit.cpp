@@ -288,14 +288,6 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
   const std::int64_t pod_memory = pod_requests[1];
   const std::int64_t cpu_weight = args_.resources[0].weight;
   const std::int64_t memory_weight = args_.resources[1].weight;
-  const bool least = args_.scoring_strategy == ScoringStrategyType::LeastAllocated;
-  // least_requested_score / most_requested_score with alloc != 0, as in score_with.
-  auto part = [&](std::int64_t req, std::int64_t alloc) {
-    if (least) {
-      return req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc);
-    }
-    return quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
-  };
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeInfo& node = *nodes[i];
     const std::int64_t cpu_alloc = node.allocatable.milli_cpu;
@@ -303,11 +295,11 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
     std::int64_t node_score = 0;
     std::int64_t weight_sum = 0;
     if (cpu_alloc != 0) {
-      node_score += part(node.non_zero_milli_cpu + pod_cpu, cpu_alloc) * cpu_weight;
+      node_score += allocated_score(node.non_zero_milli_cpu + pod_cpu, cpu_alloc) * cpu_weight;
       weight_sum += cpu_weight;
     }
     if (memory_alloc != 0) {
-      node_score += part(node.non_zero_memory + pod_memory, memory_alloc) * memory_weight;
+      node_score += allocated_score(node.non_zero_memory + pod_memory, memory_alloc) * memory_weight;
       weight_sum += memory_weight;
     }
     scores[i] = weight_sum == 0 ? 0 : quotient_cache_.quotient(node_score, weight_sum);
@@ -351,13 +343,9 @@ std::int64_t NodeResourcesFit::score_with(std::span<const std::int64_t> pod_requ
       continue;
     }
     switch (args_.scoring_strategy) {
-    // least_requested_score and most_requested_score (alloc != 0 here), dividing through the cache.
     case ScoringStrategyType::LeastAllocated:
-      node_score += (req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc)) * weight;
-      weight_sum += weight;
-      break;
     case ScoringStrategyType::MostAllocated:
-      node_score += quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc) * weight;
+      node_score += allocated_score(req, alloc) * weight;
       weight_sum += weight;
       break;
     case ScoringStrategyType::RequestedToCapacityRatio: {
@@ -379,6 +367,14 @@ std::int64_t NodeResourcesFit::score_with(std::span<const std::int64_t> pod_requ
     return static_cast<std::int64_t>(std::round(static_cast<double>(node_score) / static_cast<double>(weight_sum)));
   }
   return quotient_cache_.quotient(node_score, weight_sum);
+}
+
+std::int64_t NodeResourcesFit::allocated_score(std::int64_t req, std::int64_t alloc) const {
+  // least_requested_score and most_requested_score (alloc != 0 here), dividing through the cache.
+  if (args_.scoring_strategy == ScoringStrategyType::LeastAllocated) {
+    return req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc);
+  }
+  return quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
 }
 
 std::int64_t NodeResourcesFit::QuotientCache::quotient(std::int64_t num, std::int64_t den) {

@@ -26,7 +26,8 @@ namespace kubesim::scheduler {
 class Snapshot {
  public:
   Snapshot() = default;
-  // NodeInfos point back at their snapshot and index_ points into slots_: a copy would share them.
+  // index_ and order_ point into slots_: a copy would share the originals' NodeInfos. A move keeps
+  // them (a deque's elements stay where they are), as the unique_ptr storage it replaced did.
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
   Snapshot(Snapshot&&) = default;
@@ -65,7 +66,6 @@ class Snapshot {
   // heap block per node. push_back keeps pointers valid; a removed node's slot is reset and reused.
   std::deque<NodeInfo> slots_;
   std::vector<NodeInfo*> free_slots_;
-  std::size_t live_nodes_ = 0;
   // Transparent hashing: find() looks names up by string_view without building a std::string (the
   // scheduler does it at least once per pod per cycle).
   struct NameHash {

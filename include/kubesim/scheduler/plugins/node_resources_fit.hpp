@@ -87,6 +87,8 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   /// The pod's request for each configured resource (non-zero defaults for cpu and memory).
   [[nodiscard]] std::vector<std::int64_t> pod_requests(const PodInfo& pod) const;
   [[nodiscard]] std::int64_t score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const;
+  /// One resource's LeastAllocated or MostAllocated score in [0, 100] (alloc != 0).
+  [[nodiscard]] std::int64_t allocated_score(std::int64_t req, std::int64_t alloc) const;
   /// score_nodes for the default resources (cpu then memory, neither scalar) under LeastAllocated or
   /// MostAllocated: the same arithmetic as score_with without its per-resource dispatch.
   void score_cpu_memory(std::span<const std::int64_t> pod_requests, std::span<const NodeInfo* const> nodes,
