@@ -80,16 +80,7 @@ std::int64_t Scheduler::run_batch_cycle(QueuedPodInfo head, Framework& fw, Batch
     if (num_nodes > 0 && fw.run_pre_filter(state_, pod).is_success()) {
       const std::int32_t want = std::max(to_find, static_cast<std::int32_t>(members.size()));
       const auto n = static_cast<std::uint32_t>(num_nodes);
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const NodeInfo& node = *nodes[(next_start_node_index_ + i) % n];
-        ++processed;
-        if (run_filter_with_nominated(state_, pod, node).is_success()) {
-          feasible_.push_back(&node);
-          if (static_cast<std::int32_t>(feasible_.size()) >= want) {
-            break;
-          }
-        }
-      }
+      processed = find_feasible_nodes(pod, want, nullptr, nullptr).processed;
       next_start_node_index_ = (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % n;
     }
     if (feasible_.empty()) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace kubesim::scheduler {
 namespace {
@@ -391,6 +392,10 @@ void Scheduler::run_cycle() {
   ++attempts_;
   QueuedPodInfo qp = std::move(*popped);
   Framework* fw = framework_for(*qp.pod);
+  if (fw == nullptr) [[unlikely]] {
+    KUBESIM_ASSERT(false, "queued pod {} has no profile", key_of(*qp.pod));
+    return;  // the queue admits only pods of a profile (on_pod_event)
+  }
   // A batch cycle is charged cycle_cost per pod it took from the queue (docs/policies.md).
   std::int64_t pods = 1;
   if (BatchPlugin* batch = fw->batch_plugin()) {
@@ -450,33 +455,11 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
       }
     }
     if (feasible_.empty()) {
-      bool nominated_seen = false;
-      // nodes[(start + i) % n] without a division per node, and the node a few places ahead
-      // prefetched: each NodeInfo is usually a cache miss (the round-robin start moves on every cycle).
-      constexpr std::uint32_t kPrefetchDistance = 8;
-      std::uint32_t at = next_start_node_index_ % n;
-      std::uint32_t ahead = (at + kPrefetchDistance) % n;
-      for (std::uint32_t i = 0; i < n; ++i, at = at + 1 == n ? 0 : at + 1, ahead = ahead + 1 == n ? 0 : ahead + 1) {
-        prefetch_hot_fields(nodes[ahead]);
-        const NodeInfo& node = *nodes[at];
-        ++processed;
-        nominated_seen = nominated_seen || &node == nominated;
-        Status s = run_filter_with_nominated(state_, pod, node);
-        if (s.is_success()) {
-          feasible_.push_back(&node);
-          if (static_cast<std::int32_t>(feasible_.size()) >= to_find) {
-            break;
-          }
-        } else {
-          for (const std::string& r : s.reasons()) {
-            ++reasons[r];
-          }
-          failed_.push_back(NodeStatus{&node, std::move(s)});
-        }
-      }
+      const WalkResult walk = find_feasible_nodes(pod, to_find, nominated, &reasons);
+      processed = walk.processed;
       // Upstream counts processed nodes as feasible + diagnosed ones, and the nominated node's failure
       // stays in the diagnosis even when this pass stopped before reaching it.
-      if (nominated_status && !nominated_seen) {
+      if (nominated_status && !walk.nominated_seen) {
         ++processed;
       }
       next_start_node_index_ = (next_start_node_index_ + static_cast<std::uint32_t>(processed)) % n;
@@ -548,6 +531,55 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
   }
   result.victims = victims_;
   on_attempt(sim_.now(), *qp.pod, result);
+}
+
+Scheduler::WalkResult Scheduler::find_feasible_nodes(const PodInfo& pod, std::int32_t want, const NodeInfo* nominated,
+                                                     std::map<std::string, std::int32_t>* reasons) {
+  // findNodesThatPassFilters: nodes in node-tree order from the round-robin start, until `want` pass.
+  // Blocks of nodes go through Framework::run_filter_block, one call per plugin per block and no Status
+  // per node; a node that fails is filtered again by run_filter_with_nominated for its reasons, and so
+  // is a node with nominated pods (the block pass does not add them). Nodes of the last block after the
+  // one that completed the count were filtered for nothing: filters have no side effects.
+  constexpr std::uint32_t kBlock = 32;
+  std::array<const NodeInfo*, kBlock> block{};
+  std::array<std::uint8_t, kBlock> pass{};
+  WalkResult out;
+  const std::span<NodeInfo* const> nodes = snapshot_.nodes();
+  const auto n = static_cast<std::uint32_t>(nodes.size());
+  std::uint32_t at = next_start_node_index_ % n;
+  for (std::uint32_t done = 0; done < n;) {
+    const std::uint32_t len = std::min(kBlock, n - done);
+    for (std::uint32_t j = 0; j < len; ++j, at = at + 1 == n ? 0 : at + 1) {
+      block[j] = nodes[at];
+      // Each NodeInfo is usually a cache miss (the start moves on every cycle): start the loads now.
+      prefetch_hot_fields(nodes[at]);
+    }
+    done += len;
+    current_fw_->run_filter_block(state_, pod, std::span(block.data(), len), std::span(pass.data(), len));
+    for (std::uint32_t j = 0; j < len; ++j) {
+      const NodeInfo& node = *block[j];
+      ++out.processed;
+      out.nominated_seen = out.nominated_seen || &node == nominated;
+      bool feasible = pass[j] != 0 && (nominated_pods_.empty() || !nominated_pods_.contains(node.name()));
+      if (!feasible) {
+        Status s = run_filter_with_nominated(state_, pod, node);
+        feasible = s.is_success();
+        if (!feasible && reasons != nullptr) {
+          for (const std::string& r : s.reasons()) {
+            ++(*reasons)[r];
+          }
+          failed_.push_back(NodeStatus{&node, std::move(s)});
+        }
+      }
+      if (feasible) {
+        feasible_.push_back(&node);
+        if (static_cast<std::int32_t>(feasible_.size()) >= want) {
+          return out;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 // --- preemption and the nominator --------------------------------------------------------------------

@@ -140,6 +140,15 @@ class Scheduler final : public FrameworkHandle {
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// One pod's scheduling attempt with its profile's framework (upstream scheduleOne, without the pop).
   void schedule_one(QueuedPodInfo qp, Framework* fw);
+  struct WalkResult {
+    std::int32_t processed = 0;   // nodes tried, in walk order up to the last feasible one needed
+    bool nominated_seen = false;  // `nominated` was among them
+  };
+  /// Filters nodes from next_start_node_index_ in node-tree order (nominated pods included) until
+  /// `want` are feasible or every node was tried; appends feasible nodes to feasible_ and, with
+  /// `reasons`, failed nodes to failed_ and their reasons to the counts. Leaves the start index alone.
+  WalkResult find_feasible_nodes(const PodInfo& pod, std::int32_t want, const NodeInfo* nominated,
+                                 std::map<std::string, std::int32_t>* reasons);
   /// A batch cycle (batch_cycle.cpp, docs/policies.md): `head` and up to batch_size() − 1 more pods of
   /// its profile and priority, placed together by the profile's Batch plugin; pods it does not place
   /// go through schedule_one. Returns how many pods it took from the queue.

@@ -456,6 +456,22 @@ Status Framework::run_filter(const CycleState& state, const PodInfo& pod, const 
   return Status::success();
 }
 
+void Framework::run_filter_block(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                                 std::span<std::uint8_t> pass) {
+  std::fill(pass.begin(), pass.end(), std::uint8_t{1});
+  for (const ActiveFilter& f : active_filters_) {
+    if (f.unless == nullptr) {
+      f.plugin->filter_nodes(state, pod, nodes, pass);
+      continue;
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (pass[i] != 0 && (*nodes[i]).*f.unless) {
+        pass[i] = f.plugin->filter(state, pod, *nodes[i]).is_success() ? 1 : 0;
+      }
+    }
+  }
+}
+
 Status Framework::run_post_filter(CycleState& state, const PodInfo& pod, std::span<const NodeStatus> statuses,
                                   PostFilterResult& result) {
   Status last(Code::Unschedulable, "no PostFilter plugin");

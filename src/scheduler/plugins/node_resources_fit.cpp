@@ -71,6 +71,17 @@ bool is_scalar_resource(std::string_view name) {
          name != api::kResourcePods;
 }
 
+// filter()'s verdict for a pod without scalar requests: room for one more pod and for each of cpu, memory
+// and ephemeral-storage that the pod requests. With no scalars this is exactly "no reasons".
+bool fits_without_scalars(const Resource& req, const NodeInfo& node) {
+  const Resource& alloc = node.allocatable;
+  const Resource& used = node.requested;
+  return node.pod_count() + 1 <= alloc.allowed_pod_number &&
+         (req.milli_cpu <= 0 || req.milli_cpu <= alloc.milli_cpu - used.milli_cpu) &&
+         (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
+         (req.ephemeral_storage <= 0 || req.ephemeral_storage <= alloc.ephemeral_storage - used.ephemeral_storage);
+}
+
 bool has_scalar(const Resource& r, std::string_view name) {
   return std::any_of(r.scalars.begin(), r.scalars.end(), [&](const auto& e) { return e.first == name; });
 }
@@ -182,16 +193,8 @@ Status NodeResourcesFit::pre_filter(CycleState& /*state*/, const PodInfo& /*pod*
 Status NodeResourcesFit::filter(const CycleState& /*state*/, const PodInfo& pod, const NodeInfo& node) {
   // The common case first: no scalar requests and room for everything. It decides exactly what the
   // general code below decides, without building the reasons list.
-  if (pod.requests.scalars.empty()) {
-    const Resource& req = pod.requests;
-    const Resource& alloc = node.allocatable;
-    const Resource& used = node.requested;
-    if (node.pod_count() + 1 <= alloc.allowed_pod_number &&
-        (req.milli_cpu <= 0 || req.milli_cpu <= alloc.milli_cpu - used.milli_cpu) &&
-        (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
-        (req.ephemeral_storage <= 0 || req.ephemeral_storage <= alloc.ephemeral_storage - used.ephemeral_storage)) {
-      return Status::success();
-    }
+  if (pod.requests.scalars.empty() && fits_without_scalars(pod.requests, node)) {
+    return Status::success();
   }
   std::vector<std::string> reasons;
   if (node.pod_count() + 1 > node.allocatable.allowed_pod_number) {
@@ -230,6 +233,17 @@ Status NodeResourcesFit::filter(const CycleState& /*state*/, const PodInfo& pod,
     return Status::success();
   }
   return {Code::Unschedulable, std::move(reasons)};
+}
+
+void NodeResourcesFit::filter_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                                    std::span<std::uint8_t> pass) {
+  if (!pod.requests.scalars.empty()) {
+    FilterPlugin::filter_nodes(state, pod, nodes, pass);
+    return;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    pass[i] = pass[i] != 0 && fits_without_scalars(pod.requests, *nodes[i]) ? 1 : 0;
+  }
 }
 
 std::vector<std::int64_t> NodeResourcesFit::pod_requests(const PodInfo& pod) const {

@@ -191,6 +191,12 @@ class Framework {
   /// Runs every Filter not skipped by PreFilter; returns the first non-success status, tagged with the
   /// plugin's name (upstream stops at the first failing plugin for a node).
   Status run_filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node);
+  /// run_filter's verdict for a block of nodes without the Status: pass[i] = 1 iff run_filter(state,
+  /// pod, *nodes[i]) is Success (the spans have the same size). One call per plugin per block
+  /// (FilterPlugin::filter_nodes) instead of one per node; the walk asks run_filter only for the reasons
+  /// of the nodes that fail.
+  void run_filter_block(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                        std::span<std::uint8_t> pass);
   /// Runs PostFilter plugins until one succeeds (upstream: the first that does not return
   /// Unschedulable ends the loop).
   Status run_post_filter(CycleState& state, const PodInfo& pod, std::span<const NodeStatus> statuses,

@@ -64,6 +64,10 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   /// Never rejects and never skips (upstream computes the pod's requests here; PodInfo already has them).
   Status pre_filter(CycleState& state, const PodInfo& pod) override;
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  /// filter()'s verdict without the reasons, node after node with no call per node (the pod's
+  /// requests without scalar resources; otherwise filter() per node).
+  void filter_nodes(const CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes,
+                    std::span<std::uint8_t> pass) override;
   /// Computes the pod's request for each configured resource.
   Status pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes) override;
   /// Uses PreScore's requests when present, otherwise recomputes them.
