@@ -3,10 +3,6 @@
 #include <cmath>
 
 namespace kubesim::base {
-namespace {
-// 128-bit products for Lemire's method; __extension__ keeps -Wpedantic quiet about the GCC/Clang type.
-__extension__ using Uint128 = unsigned __int128;
-}  // namespace
 
 Rng::Rng(std::uint64_t seed) {
   // The authors' recommended seeding: four successive SplitMix64 outputs (splitmix64(x) adds the
@@ -20,20 +16,6 @@ Rng::Rng(std::uint64_t seed) {
 
 Rng Rng::stream(std::uint64_t root_seed, std::string_view component, std::uint64_t id) {
   return Rng(splitmix64(root_seed ^ hash_combine(fnv1a64(component), id)));
-}
-
-std::uint64_t Rng::uniform_below(std::uint64_t n) {
-  // Lemire, "Fast Random Integer Generation in an Interval" (2019).
-  Uint128 m = static_cast<Uint128>(next_u64()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<Uint128>(next_u64()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
-  return static_cast<std::uint64_t>(m >> 64);
 }
 
 std::int64_t Rng::uniform_int(std::int64_t lo, std::int64_t hi) {

@@ -156,7 +156,7 @@ std::int64_t Scheduler::run_batch_cycle(QueuedPodInfo head, Framework& fw, Batch
     const auto& [evaluated, feasible] = batch_evaluated_[static_cast<std::size_t>(batch_class_of_[i])];
     result.nodes_evaluated = evaluated;
     result.nodes_feasible = feasible;
-    bind_batch_pod(qp, fw, pod, *target, result);
+    assume_and_bind(qp, fw, pod, *target, result);
     on_attempt(sim_.now(), *qp.pod, result);
   }
   std::sort(batch_alone_.begin(), batch_alone_.end());
@@ -167,17 +167,23 @@ std::int64_t Scheduler::run_batch_cycle(QueuedPodInfo head, Framework& fw, Batch
   return static_cast<std::int64_t>(n_pods);
 }
 
-void Scheduler::bind_batch_pod(const QueuedPodInfo& qp, Framework& fw, const PodInfo& pod, const NodeInfo& node,
-                               AttemptResult& result) {
+void Scheduler::assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const PodInfo& pod, const NodeInfo& node,
+                                AttemptResult& result) {
   result.node = node.name();
-  // As in schedule_one: assume (the next pods already see the room this one takes), Reserve, bind.
-  delete_nominated(key_of(*qp.pod));
-  api::Pod assumed = *qp.pod;
-  assumed.spec.node_name = result.node;
-  add_assigned(std::make_shared<const api::Pod>(std::move(assumed)), true);
-  Status reserved = fw.run_reserve(state_, pod, result.node);
+  const std::string key = key_of(*qp.pod);
+  // assume(): the pod no longer needs its nomination, and the cache counts it on the node before the
+  // binding is confirmed, so the next cycle already sees the room it takes. As upstream, the assumed
+  // pod is a copy with spec.nodeName set, and Reserve and Bind get it; its PodInfo is this cycle's
+  // (requests and affinity terms do not depend on the node).
+  delete_nominated(key);
+  auto assumed_pod = std::make_shared<api::Pod>(*qp.pod);
+  assumed_pod->spec.node_name = result.node;
+  PodInfo assumed = pod;
+  assumed.pod = std::move(assumed_pod);
+  add_assigned(key, assumed, true);
+  Status reserved = fw.run_reserve(state_, assumed, result.node);
   if (!reserved.is_success()) {
-    remove_assigned(key_of(*qp.pod));
+    remove_assigned(key);
     result.message = reserved.reasons().empty() ? std::string("reserve failed") : reserved.reasons().front();
     result.node.clear();
     queue_->add_backoff(qp, sim_.now());
@@ -185,9 +191,9 @@ void Scheduler::bind_batch_pod(const QueuedPodInfo& qp, Framework& fw, const Pod
     return;
   }
   std::uint64_t tag = next_bind_tag_++;
-  pending_binds_.emplace(tag, PendingBind{qp, key_of(*qp.pod), result.node, &fw});
+  pending_binds_.emplace(tag, PendingBind{qp, key, result.node, &fw});
   current_bind_tag_ = tag;
-  fw.run_bind(pod, result.node);
+  fw.run_bind(assumed, result.node);
 }
 
 }  // namespace kubesim::scheduler

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace kubesim::scheduler {
 namespace {
@@ -162,27 +163,31 @@ void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
 // --- cache ----------------------------------------------------------------------------------------
 
 void Scheduler::add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed) {
-  std::string key = key_of(*pod);
+  add_assigned(key_of(*pod), PodInfo::from(pod), assumed);
+}
+
+void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed) {
+  const api::Pod& pod = info.get();
   auto it = assigned_.find(key);
   if (it != assigned_.end()) {
     // Confirmation of an assumed pod, or an update of a bound one: refresh the cached object.
     it->second.assumed = assumed;
+    std::string old_uid = std::exchange(it->second.uid, pod.metadata.uid);
     if (NodeInfo* node = snapshot_.find(it->second.node)) {
-      if (node->remove_pod(it->second.uid)) {
-        node->add_pod(PodInfo::from(pod));
+      if (node->remove_pod(old_uid)) {
+        node->add_pod(std::move(info));
       }
     }
-    it->second.uid = pod->metadata.uid;
     return;
   }
-  Assigned a{pod->spec.node_name, pod->metadata.uid, assumed};
+  Assigned a{pod.spec.node_name, pod.metadata.uid, assumed};
   if (NodeInfo* node = snapshot_.find(a.node)) {
-    node->add_pod(PodInfo::from(pod));
+    node->add_pod(std::move(info));
   } else {
     // Bound to a node the cache has not seen yet: remember it and account for it when the node appears.
-    pending_node_pods_[a.node].push_back(pod);
+    pending_node_pods_[a.node].push_back(info.pod);
   }
-  assigned_.emplace(std::move(key), std::move(a));
+  assigned_.emplace(key, std::move(a));
 }
 
 void Scheduler::remove_assigned(const std::string& key) {
@@ -507,27 +512,7 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
       result.nodes_scored = static_cast<std::int32_t>(feasible_.size());
       result.score = best;
     }
-    result.node = chosen->name();
-    // Assume: the cache counts the pod on the node before the binding is confirmed, so the next cycle
-    // already sees the room it takes.
-    // assume(): the pod no longer needs its nomination.
-    delete_nominated(key_of(*qp.pod));
-    api::Pod assumed = *qp.pod;
-    assumed.spec.node_name = result.node;
-    add_assigned(std::make_shared<const api::Pod>(std::move(assumed)), true);
-    Status reserved = fw->run_reserve(state_, pod, result.node);
-    if (!reserved.is_success()) {
-      remove_assigned(key_of(*qp.pod));
-      result.message = reserved.reasons().empty() ? std::string("reserve failed") : reserved.reasons().front();
-      result.node.clear();
-      queue_->add_backoff(qp, sim_.now());
-      on_queue_changed();
-    } else {
-      std::uint64_t tag = next_bind_tag_++;
-      pending_binds_.emplace(tag, PendingBind{qp, key_of(*qp.pod), result.node, fw});
-      current_bind_tag_ = tag;
-      fw->run_bind(pod, result.node);
-    }
+    assume_and_bind(qp, *fw, pod, *chosen, result);
   }
   result.victims = victims_;
   on_attempt(sim_.now(), *qp.pod, result);
@@ -551,8 +536,6 @@ Scheduler::WalkResult Scheduler::find_feasible_nodes(const PodInfo& pod, std::in
     const std::uint32_t len = std::min(kBlock, n - done);
     for (std::uint32_t j = 0; j < len; ++j, at = at + 1 == n ? 0 : at + 1) {
       block[j] = nodes[at];
-      // Each NodeInfo is usually a cache miss (the start moves on every cycle): start the loads now.
-      prefetch_hot_fields(nodes[at]);
     }
     done += len;
     current_fw_->run_filter_block(state_, pod, std::span(block.data(), len), std::span(pass.data(), len));

@@ -18,6 +18,9 @@ namespace kubesim::base {
 /// xoshiro256** 1.0 (Blackman & Vigna): fast, 256-bit state, passes BigCrush. Seeded through SplitMix64
 /// as its authors recommend. Not thread-safe; one instance per stream.
 class Rng {
+  // 128-bit products for Lemire's method; __extension__ keeps -Wpedantic quiet about the GCC/Clang type.
+  __extension__ using Uint128 = unsigned __int128;
+
  public:
   explicit Rng(std::uint64_t seed);
 
@@ -38,8 +41,21 @@ class Rng {
     return result;
   }
 
-  /// Uniform integer in [0, n) without modulo bias (Lemire's multiply-shift with rejection). n > 0.
-  std::uint64_t uniform_below(std::uint64_t n);
+  /// Uniform integer in [0, n) without modulo bias (Lemire, "Fast Random Integer Generation in an
+  /// Interval", 2019: multiply-shift with rejection). n > 0. Inline: the scheduler draws once per node
+  /// tied for the best score.
+  std::uint64_t uniform_below(std::uint64_t n) {
+    Uint128 m = static_cast<Uint128>(next_u64()) * n;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < n) [[unlikely]] {
+      const std::uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<Uint128>(next_u64()) * n;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
   /// Uniform integer in [lo, hi], inclusive.
   std::int64_t uniform_int(std::int64_t lo, std::int64_t hi);
   /// Uniform double in [0, 1) with 53 random bits.

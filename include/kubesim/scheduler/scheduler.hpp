@@ -136,6 +136,8 @@ class Scheduler final : public FrameworkHandle {
   void arm_flush_timers();
   void enqueue(const std::shared_ptr<const api::Pod>& pod, bool added);
   void add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed);
+  /// The same with the pod's key ("ns/name") and PodInfo already at hand (the assume path).
+  void add_assigned(const std::string& key, PodInfo info, bool assumed);
   void remove_assigned(const std::string& key);
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// One pod's scheduling attempt with its profile's framework (upstream scheduleOne, without the pop).
@@ -153,9 +155,9 @@ class Scheduler final : public FrameworkHandle {
   /// its profile and priority, placed together by the profile's Batch plugin; pods it does not place
   /// go through schedule_one. Returns how many pods it took from the queue.
   std::int64_t run_batch_cycle(QueuedPodInfo head, Framework& fw, BatchPlugin& batch);
-  /// Assume, Reserve and bind for a pod placed by a batch (the tail of schedule_one).
-  void bind_batch_pod(const QueuedPodInfo& qp, Framework& fw, const PodInfo& pod, const NodeInfo& node,
-                      AttemptResult& result);
+  /// Assume, Reserve and bind `pod` on `node` (the end of schedule_one, and of a pod placed by a batch).
+  void assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const PodInfo& pod, const NodeInfo& node,
+                       AttemptResult& result);
   /// The framework of the pod's profile, or nullptr when no profile has its schedulerName.
   [[nodiscard]] Framework* framework_for(const api::Pod& pod);
   /// The event recorder of the pod's profile (the first profile's for pods of no profile).

@@ -302,6 +302,17 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
   const std::int64_t pod_memory = pod_requests[1];
   const std::int64_t cpu_weight = args_.resources[0].weight;
   const std::int64_t memory_weight = args_.resources[1].weight;
+  const bool least = args_.scoring_strategy == ScoringStrategyType::LeastAllocated;
+  Divider cpu_divider;
+  Divider memory_divider;
+  Divider weight_divider;
+  // least_requested_score / most_requested_score of one resource (alloc != 0).
+  auto allocated_score = [least](std::int64_t req, std::int64_t alloc, Divider& divider) {
+    if (least) {
+      return req > alloc ? 0 : divider.quotient((alloc - req) * kMaxNodeScore, alloc);
+    }
+    return divider.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
+  };
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeInfo& node = *nodes[i];
     const std::int64_t cpu_alloc = node.allocatable.milli_cpu;
@@ -309,14 +320,14 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
     std::int64_t node_score = 0;
     std::int64_t weight_sum = 0;
     if (cpu_alloc != 0) {
-      node_score += allocated_score(node.non_zero_milli_cpu + pod_cpu, cpu_alloc) * cpu_weight;
+      node_score += allocated_score(node.non_zero_milli_cpu + pod_cpu, cpu_alloc, cpu_divider) * cpu_weight;
       weight_sum += cpu_weight;
     }
     if (memory_alloc != 0) {
-      node_score += allocated_score(node.non_zero_memory + pod_memory, memory_alloc) * memory_weight;
+      node_score += allocated_score(node.non_zero_memory + pod_memory, memory_alloc, memory_divider) * memory_weight;
       weight_sum += memory_weight;
     }
-    scores[i] = weight_sum == 0 ? 0 : quotient_cache_.quotient(node_score, weight_sum);
+    scores[i] = weight_sum == 0 ? 0 : weight_divider.quotient(node_score, weight_sum);
   }
 }
 
@@ -359,7 +370,9 @@ std::int64_t NodeResourcesFit::score_with(std::span<const std::int64_t> pod_requ
     switch (args_.scoring_strategy) {
     case ScoringStrategyType::LeastAllocated:
     case ScoringStrategyType::MostAllocated:
-      node_score += allocated_score(req, alloc) * weight;
+      node_score += (args_.scoring_strategy == ScoringStrategyType::LeastAllocated ? least_requested_score(req, alloc)
+                                                                                   : most_requested_score(req, alloc)) *
+                    weight;
       weight_sum += weight;
       break;
     case ScoringStrategyType::RequestedToCapacityRatio: {
@@ -380,37 +393,7 @@ std::int64_t NodeResourcesFit::score_with(std::span<const std::int64_t> pod_requ
   if (args_.scoring_strategy == ScoringStrategyType::RequestedToCapacityRatio) {
     return static_cast<std::int64_t>(std::round(static_cast<double>(node_score) / static_cast<double>(weight_sum)));
   }
-  return quotient_cache_.quotient(node_score, weight_sum);
-}
-
-std::int64_t NodeResourcesFit::allocated_score(std::int64_t req, std::int64_t alloc) const {
-  // least_requested_score and most_requested_score (alloc != 0 here), dividing through the cache.
-  if (args_.scoring_strategy == ScoringStrategyType::LeastAllocated) {
-    return req > alloc ? 0 : quotient_cache_.quotient((alloc - req) * kMaxNodeScore, alloc);
-  }
-  return quotient_cache_.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
-}
-
-std::int64_t NodeResourcesFit::QuotientCache::quotient(std::int64_t num, std::int64_t den) {
-  constexpr std::int64_t kExactDoubleLimit = std::int64_t{1} << 53;
-  if (num < 0 || den <= 0 || den >= kExactDoubleLimit || num > den * kMaxNodeScore) [[unlikely]] {
-    return num / den;
-  }
-  // A multiplicative hash: capacities are often multiples of large powers of two (32Gi).
-  Entry& e = entries_[(static_cast<std::uint64_t>(den) * 0x9E3779B97F4A7C15ULL) >> (64 - kEntriesLog2)];
-  if (e.den != den) {
-    e.den = den;
-    e.inverse = 1.0 / static_cast<double>(den);
-  }
-  // The estimate is within 1e-13 of num / den (three roundings of 2^-53 on a quotient <= 100), so one
-  // correction step makes it the exact truncated quotient.
-  auto q = static_cast<std::int64_t>(static_cast<double>(num) * e.inverse);
-  if (q * den > num) {
-    --q;
-  } else if ((q + 1) * den <= num) {
-    ++q;
-  }
-  return q;
+  return node_score / weight_sum;
 }
 
 std::int64_t NodeResourcesFit::least_requested_score(std::int64_t requested, std::int64_t capacity) {

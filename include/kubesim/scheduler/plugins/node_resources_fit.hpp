@@ -91,8 +91,6 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   /// The pod's request for each configured resource (non-zero defaults for cpu and memory).
   [[nodiscard]] std::vector<std::int64_t> pod_requests(const PodInfo& pod) const;
   [[nodiscard]] std::int64_t score_with(std::span<const std::int64_t> pod_requests, const NodeInfo& node) const;
-  /// One resource's LeastAllocated or MostAllocated score in [0, 100] (alloc != 0).
-  [[nodiscard]] std::int64_t allocated_score(std::int64_t req, std::int64_t alloc) const;
   /// score_nodes for the default resources (cpu then memory, neither scalar) under LeastAllocated or
   /// MostAllocated: the same arithmetic as score_with without its per-resource dispatch.
   void score_cpu_memory(std::span<const std::int64_t> pod_requests, std::span<const NodeInfo* const> nodes,
@@ -106,29 +104,42 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
     bool is_scalar;  // schedutil.IsScalarResourceName: not cpu, memory, ephemeral-storage or pods
   };
 
-  /// num / den for the Score divisions (quotient in [0, 100]) without a hardware 64-bit division,
-  /// which would dominate Score (three per node per pod): the reciprocal of each recent divisor (node
-  /// capacities: a cluster has a handful) is kept in a small direct-mapped table, and the product's
-  /// estimate is corrected to the exact truncated quotient. Other operands take the plain division.
-  class QuotientCache {
+  /// Exact truncated num / den for score_cpu_memory's divisions (quotient in [0, 100]) without a
+  /// hardware 64-bit division, which would dominate Score (three per node per pod): the product with
+  /// the divisor's reciprocal, corrected to the exact quotient. The reciprocal is kept while the
+  /// divisor stays the same, as node capacities do from one node to the next. Operands outside the
+  /// range where that is exact take the plain division.
+  class Divider {
    public:
-    std::int64_t quotient(std::int64_t num, std::int64_t den);
+    std::int64_t quotient(std::int64_t num, std::int64_t den) {
+      constexpr std::int64_t kExactDoubleLimit = std::int64_t{1} << 53;
+      if (num < 0 || den <= 0 || den >= kExactDoubleLimit || num > den * kMaxNodeScore) [[unlikely]] {
+        return num / den;
+      }
+      if (den != den_) [[unlikely]] {
+        den_ = den;
+        inverse_ = 1.0 / static_cast<double>(den);
+      }
+      // The estimate is within 1e-13 of num / den (three roundings of 2^-53 on a quotient <= 100), so
+      // one correction step makes it the exact truncated quotient.
+      auto q = static_cast<std::int64_t>(static_cast<double>(num) * inverse_);
+      if (q * den > num) {
+        --q;
+      } else if ((q + 1) * den <= num) {
+        ++q;
+      }
+      return q;
+    }
 
    private:
-    static constexpr int kEntriesLog2 = 4;
-    struct Entry {
-      std::int64_t den = 0;
-      double inverse = 0;
-    };
-    std::array<Entry, std::size_t{1} << kEntriesLog2> entries_{};
+    std::int64_t den_ = 0;
+    double inverse_ = 0;
   };
 
   NodeResourcesFitArgs args_;
   std::vector<ScoredResource> scored_;               // one per args_.resources entry
   bool cpu_memory_fast_path_ = false;                // score_cpu_memory applies (decided once)
   std::vector<UtilizationShapePoint> scaled_shape_;  // RequestedToCapacityRatio: score ×10
-  // Score runs on the scheduler's one thread; the cache changes no result, hence mutable.
-  mutable QuotientCache quotient_cache_;
 };
 
 }  // namespace kubesim::scheduler
