@@ -303,11 +303,11 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
   const std::int64_t cpu_weight = args_.resources[0].weight;
   const std::int64_t memory_weight = args_.resources[1].weight;
   const bool least = args_.scoring_strategy == ScoringStrategyType::LeastAllocated;
-  Divider cpu_divider;
-  Divider memory_divider;
-  Divider weight_divider;
+  ScoreDivider cpu_divider;
+  ScoreDivider memory_divider;
+  ScoreDivider weight_divider;
   // least_requested_score / most_requested_score of one resource (alloc != 0).
-  auto allocated_score = [least](std::int64_t req, std::int64_t alloc, Divider& divider) {
+  auto allocated_score = [least](std::int64_t req, std::int64_t alloc, ScoreDivider& divider) {
     if (least) {
       return req > alloc ? 0 : divider.quotient((alloc - req) * kMaxNodeScore, alloc);
     }

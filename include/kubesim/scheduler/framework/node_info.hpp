@@ -111,22 +111,22 @@ struct SnapshotLink {
 ///
 /// Layout: every cycle's Filter and Score read a few hundred nodes each, mostly nodes the previous
 /// cycles did not touch, so a NodeInfo is usually a cache miss. The fields the default plugins read
-/// per node (the flags, the pod count, allocatable, requested, the non-zero sums and whether there are
-/// images) come first and the struct is cache-line aligned, so they span three lines.
+/// per node (the flags, the pod list's size, the non-zero sums, allocatable and requested) come first
+/// and the struct is cache-line aligned, so that they lie in its first two lines.
 struct alignas(64) NodeInfo {
-  std::shared_ptr<const api::Node> node;
   // Copies of the node fields every cycle's filters read, so that the common case (schedulable, no
   // taints) is decided without touching the Node object, a cache miss per node per pod otherwise.
   bool unschedulable = false;
   bool has_taints = false;
+  /// Pods assigned or assumed to the node, in the order they were added.
+  std::vector<PodInfo> pods;
   /// Sum of the requests with the non-zero defaults, for scoring.
   std::int64_t non_zero_milli_cpu = 0;
   std::int64_t non_zero_memory = 0;
-  /// Pods assigned or assumed to the node, in the order they were added.
-  std::vector<PodInfo> pods;
   Resource allocatable;
   /// Sum of the actual requests of the pods on the node.
   Resource requested;
+  std::shared_ptr<const api::Node> node;
   /// Images present on the node (from status.images), sorted by name.
   std::vector<ImageState> images;
   std::int32_t pods_with_affinity = 0;

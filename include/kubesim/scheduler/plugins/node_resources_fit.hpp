@@ -32,8 +32,8 @@
 
 #include "kubesim/base/expected.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
+#include "kubesim/scheduler/framework/score_divider.hpp"
 
-#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -102,38 +102,6 @@ class NodeResourcesFit final : public PreFilterPlugin, public FilterPlugin, publ
   struct ScoredResource {
     ResourceKind kind;
     bool is_scalar;  // schedutil.IsScalarResourceName: not cpu, memory, ephemeral-storage or pods
-  };
-
-  /// Exact truncated num / den for score_cpu_memory's divisions (quotient in [0, 100]) without a
-  /// hardware 64-bit division, which would dominate Score (three per node per pod): the product with
-  /// the divisor's reciprocal, corrected to the exact quotient. The reciprocal is kept while the
-  /// divisor stays the same, as node capacities do from one node to the next. Operands outside the
-  /// range where that is exact take the plain division.
-  class Divider {
-   public:
-    std::int64_t quotient(std::int64_t num, std::int64_t den) {
-      constexpr std::int64_t kExactDoubleLimit = std::int64_t{1} << 53;
-      if (num < 0 || den <= 0 || den >= kExactDoubleLimit || num > den * kMaxNodeScore) [[unlikely]] {
-        return num / den;
-      }
-      if (den != den_) [[unlikely]] {
-        den_ = den;
-        inverse_ = 1.0 / static_cast<double>(den);
-      }
-      // The estimate is within 1e-13 of num / den (three roundings of 2^-53 on a quotient <= 100), so
-      // one correction step makes it the exact truncated quotient.
-      auto q = static_cast<std::int64_t>(static_cast<double>(num) * inverse_);
-      if (q * den > num) {
-        --q;
-      } else if ((q + 1) * den <= num) {
-        ++q;
-      }
-      return q;
-    }
-
-   private:
-    std::int64_t den_ = 0;
-    double inverse_ = 0;
   };
 
   NodeResourcesFitArgs args_;
