@@ -23,3 +23,10 @@ endif()
 if(KUBESIM_NATIVE)
   target_compile_options(kubesim_options INTERFACE -march=native)
 endif()
+# Same scenario + same seed => the same output on every machine: floating-point expressions are
+# evaluated as written. Without this, GCC fuses a*b + c into one fused multiply-add wherever the target
+# has FMA (-march=native on x86-64, every aarch64), which rounds once instead of twice and changes
+# results such as BalancedAllocation's variance or a sampled distribution's value.
+# -fno-trapping-math changes no result either (nothing reads the floating-point exception flags); it
+# lets the compiler evaluate both sides of a select, so that the scoring loops compile to vector code.
+target_compile_options(kubesim_options INTERFACE -ffp-contract=off -fno-trapping-math)

@@ -180,7 +180,7 @@ void Scheduler::assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const Po
   assumed_pod->spec.node_name = result.node;
   PodInfo assumed = pod;
   assumed.pod = std::move(assumed_pod);
-  add_assigned(key, assumed, true);
+  add_assigned(key, assumed, true, &snapshot_.mutable_node(node));
   Status reserved = fw.run_reserve(state_, assumed, result.node);
   if (!reserved.is_success()) {
     remove_assigned(key);

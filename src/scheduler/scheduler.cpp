@@ -163,31 +163,33 @@ void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
 // --- cache ----------------------------------------------------------------------------------------
 
 void Scheduler::add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed) {
-  add_assigned(key_of(*pod), PodInfo::from(pod), assumed);
+  add_assigned(key_of(*pod), PodInfo::from(pod), assumed, nullptr);
 }
 
-void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed) {
+void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed, NodeInfo* node) {
   const api::Pod& pod = info.get();
-  auto it = assigned_.find(key);
-  if (it != assigned_.end()) {
+  auto [it, inserted] = assigned_.try_emplace(key);
+  if (!inserted) {
     // Confirmation of an assumed pod, or an update of a bound one: refresh the cached object.
     it->second.assumed = assumed;
     std::string old_uid = std::exchange(it->second.uid, pod.metadata.uid);
-    if (NodeInfo* node = snapshot_.find(it->second.node)) {
-      if (node->remove_pod(old_uid)) {
-        node->add_pod(std::move(info));
+    if (NodeInfo* on = snapshot_.find(it->second.node)) {
+      if (on->remove_pod(old_uid)) {
+        on->add_pod(std::move(info));
       }
     }
     return;
   }
-  Assigned a{pod.spec.node_name, pod.metadata.uid, assumed};
-  if (NodeInfo* node = snapshot_.find(a.node)) {
+  it->second = Assigned{pod.spec.node_name, pod.metadata.uid, assumed};
+  if (node == nullptr) {
+    node = snapshot_.find(pod.spec.node_name);
+  }
+  if (node != nullptr) {
     node->add_pod(std::move(info));
   } else {
     // Bound to a node the cache has not seen yet: remember it and account for it when the node appears.
-    pending_node_pods_[a.node].push_back(info.pod);
+    pending_node_pods_[pod.spec.node_name].push_back(info.pod);
   }
-  assigned_.emplace(key, std::move(a));
 }
 
 void Scheduler::remove_assigned(const std::string& key) {
@@ -528,23 +530,36 @@ Scheduler::WalkResult Scheduler::find_feasible_nodes(const PodInfo& pod, std::in
   constexpr std::uint32_t kBlock = 32;
   std::array<const NodeInfo*, kBlock> block{};
   std::array<std::uint8_t, kBlock> pass{};
-  WalkResult out;
   const std::span<NodeInfo* const> nodes = snapshot_.nodes();
   const auto n = static_cast<std::uint32_t>(nodes.size());
+  const bool check_nominated = !nominated_pods_.empty();
+  auto found = static_cast<std::int32_t>(feasible_.size());
+  WalkResult out;
+  // The walk's result after the first `count` nodes of the current block.
+  auto finish_block = [&](std::uint32_t count) {
+    out.processed += static_cast<std::int32_t>(count);
+    out.nominated_seen = out.nominated_seen || (nominated != nullptr && std::find(block.begin(), block.begin() + count,
+                                                                                  nominated) != block.begin() + count);
+  };
   std::uint32_t at = next_start_node_index_ % n;
   for (std::uint32_t done = 0; done < n;) {
     const std::uint32_t len = std::min(kBlock, n - done);
     for (std::uint32_t j = 0; j < len; ++j, at = at + 1 == n ? 0 : at + 1) {
       block[j] = nodes[at];
     }
+    // Start loading the next block's NodeInfos (their first two cache lines, see NodeInfo) while this
+    // block is filtered: the walk moves on by hundreds of nodes per cycle, so they are rarely cached.
+    for (std::uint32_t j = 0, ahead = at; j < kBlock && done + len + j < n;
+         ++j, ahead = ahead + 1 == n ? 0 : ahead + 1) {
+      __builtin_prefetch(nodes[ahead]);
+      __builtin_prefetch(reinterpret_cast<const char*>(nodes[ahead]) + 64);
+    }
     done += len;
     current_fw_->run_filter_block(state_, pod, std::span(block.data(), len), std::span(pass.data(), len));
     for (std::uint32_t j = 0; j < len; ++j) {
       const NodeInfo& node = *block[j];
-      ++out.processed;
-      out.nominated_seen = out.nominated_seen || &node == nominated;
-      bool feasible = pass[j] != 0 && (nominated_pods_.empty() || !nominated_pods_.contains(node.name()));
-      if (!feasible) {
+      bool feasible = pass[j] != 0 && !(check_nominated && nominated_pods_.contains(node.name()));
+      if (!feasible) [[unlikely]] {
         Status s = run_filter_with_nominated(state_, pod, node);
         feasible = s.is_success();
         if (!feasible && reasons != nullptr) {
@@ -556,11 +571,13 @@ Scheduler::WalkResult Scheduler::find_feasible_nodes(const PodInfo& pod, std::in
       }
       if (feasible) {
         feasible_.push_back(&node);
-        if (static_cast<std::int32_t>(feasible_.size()) >= want) {
+        if (++found >= want) {
+          finish_block(j + 1);
           return out;
         }
       }
     }
+    finish_block(len);
   }
   return out;
 }

@@ -136,8 +136,9 @@ class Scheduler final : public FrameworkHandle {
   void arm_flush_timers();
   void enqueue(const std::shared_ptr<const api::Pod>& pod, bool added);
   void add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed);
-  /// The same with the pod's key ("ns/name") and PodInfo already at hand (the assume path).
-  void add_assigned(const std::string& key, PodInfo info, bool assumed);
+  /// The same with the pod's key ("ns/name") and PodInfo already at hand (the assume path), and its
+  /// node when the caller has it (nullptr: looked up by spec.nodeName).
+  void add_assigned(const std::string& key, PodInfo info, bool assumed, NodeInfo* node);
   void remove_assigned(const std::string& key);
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// One pod's scheduling attempt with its profile's framework (upstream scheduleOne, without the pop).

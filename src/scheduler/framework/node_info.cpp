@@ -240,6 +240,7 @@ void NodeInfo::set_node(std::shared_ptr<const api::Node> n) {
   images.erase(std::unique(images.begin(), images.end(),
                            [](const ImageState& a, const ImageState& b) { return a.name == b.name; }),
                images.end());
+  has_images = !images.empty();
 }
 
 void NodeInfo::add_pod(const PodInfo& p) { add_pod(PodInfo(p)); }

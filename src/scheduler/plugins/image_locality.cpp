@@ -24,7 +24,7 @@ base::Expected<std::unique_ptr<Plugin>, std::string> ImageLocality::create(const
 }
 
 std::int64_t ImageLocality::sum_image_scores(const NodeInfo& node, const api::PodSpec& spec, const Snapshot& snapshot) {
-  if (node.images.empty()) {
+  if (!node.has_images) {
     return 0;  // nothing cached here: skip building normalized names
   }
   const auto total_nodes = static_cast<double>(snapshot.size());
@@ -68,8 +68,8 @@ void ImageLocality::score_nodes(const CycleState& /*state*/, const PodInfo& pod,
   const Snapshot& snapshot = handle_.snapshot();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeInfo& node = *nodes[i];
-    scores[i] = node.images.empty() ? without_images
-                                    : calculate_priority(sum_image_scores(node, spec, snapshot), num_containers);
+    scores[i] =
+        !node.has_images ? without_images : calculate_priority(sum_image_scores(node, spec, snapshot), num_containers);
   }
 }
 

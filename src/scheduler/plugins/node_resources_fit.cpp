@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace kubesim::scheduler {
@@ -80,6 +81,32 @@ bool fits_without_scalars(const Resource& req, const NodeInfo& node) {
          (req.milli_cpu <= 0 || req.milli_cpu <= alloc.milli_cpu - used.milli_cpu) &&
          (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
          (req.ephemeral_storage <= 0 || req.ephemeral_storage <= alloc.ephemeral_storage - used.ephemeral_storage);
+}
+
+// least_requested_score (Least) or most_requested_score of one resource, dividing through doubles (see
+// score_cpu_memory for why that is exact); 0 when alloc is 0 (the caller then gives it no weight).
+template <bool Least> std::int64_t allocated_score(std::int64_t req, std::int64_t alloc) {
+  const std::int64_t num = (Least ? (req > alloc ? 0 : alloc - req) : std::min(req, alloc)) * kMaxNodeScore;
+  return static_cast<std::int64_t>(static_cast<double>(num) / static_cast<double>(alloc == 0 ? 1 : alloc));
+}
+
+// score_cpu_memory's arithmetic for a chunk of gathered nodes: selects only, no branches or calls, so
+// that it compiles to vector code.
+template <bool Least>
+void score_cpu_memory_chunk(const std::int64_t* __restrict cpu_alloc, const std::int64_t* __restrict cpu_req,
+                            const std::int64_t* __restrict memory_alloc, const std::int64_t* __restrict memory_req,
+                            std::int64_t cpu_weight, std::int64_t memory_weight, std::span<std::int64_t> scores) {
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const std::int64_t cpu_w = cpu_alloc[i] != 0 ? cpu_weight : 0;
+    const std::int64_t memory_w = memory_alloc[i] != 0 ? memory_weight : 0;
+    const std::int64_t node_score = allocated_score<Least>(cpu_req[i], cpu_alloc[i]) * cpu_w +
+                                    allocated_score<Least>(memory_req[i], memory_alloc[i]) * memory_w;
+    const std::int64_t weight_sum = cpu_w + memory_w;
+    // node_score <= 100·weight_sum <= 20,000: the same exact division.
+    const auto q = static_cast<std::int64_t>(static_cast<double>(node_score) /
+                                             static_cast<double>(weight_sum == 0 ? 1 : weight_sum));
+    scores[i] = weight_sum == 0 ? 0 : q;
+  }
 }
 
 bool has_scalar(const Resource& r, std::string_view name) {
@@ -303,31 +330,45 @@ void NodeResourcesFit::score_cpu_memory(std::span<const std::int64_t> pod_reques
   const std::int64_t cpu_weight = args_.resources[0].weight;
   const std::int64_t memory_weight = args_.resources[1].weight;
   const bool least = args_.scoring_strategy == ScoringStrategyType::LeastAllocated;
-  ScoreDivider cpu_divider;
-  ScoreDivider memory_divider;
-  ScoreDivider weight_divider;
-  // least_requested_score / most_requested_score of one resource (alloc != 0).
-  auto allocated_score = [least](std::int64_t req, std::int64_t alloc, ScoreDivider& divider) {
+  // The nodes' numbers are gathered into arrays and scored in loops without branches or calls, which
+  // the compiler turns into vector code. The divisions go through doubles: for 0 <= num <= 100·den
+  // with den < 2^46, both are exact doubles (num < 2^53) and the correctly rounded quotient truncates
+  // to num / den, because a non-integer quotient lies at least 1/den > 2^-46 under the next integer,
+  // more than half an ulp of any double below 128. Chunks with operands outside that range (64 TiB of
+  // memory) are scored by score_with's integer arithmetic.
+  constexpr std::int64_t kExactLimit = std::int64_t{1} << 46;
+  constexpr std::size_t kChunk = 64;
+  std::array<std::int64_t, kChunk> cpu_alloc{};
+  std::array<std::int64_t, kChunk> cpu_req{};
+  std::array<std::int64_t, kChunk> memory_alloc{};
+  std::array<std::int64_t, kChunk> memory_req{};
+  for (std::size_t start = 0; start < nodes.size(); start += kChunk) {
+    const std::size_t len = std::min(kChunk, nodes.size() - start);
+    for (std::size_t i = 0; i < len; ++i) {
+      const NodeInfo& node = *nodes[start + i];
+      cpu_alloc[i] = node.allocatable.milli_cpu;
+      cpu_req[i] = node.non_zero_milli_cpu + pod_cpu;
+      memory_alloc[i] = node.allocatable.memory;
+      memory_req[i] = node.non_zero_memory + pod_memory;
+    }
+    bool in_range = true;
+    for (std::size_t i = 0; i < len; ++i) {
+      in_range &= (cpu_alloc[i] >= 0) & (cpu_alloc[i] < kExactLimit) & (cpu_req[i] >= 0) & (memory_alloc[i] >= 0) &
+                  (memory_alloc[i] < kExactLimit) & (memory_req[i] >= 0);
+    }
+    if (!in_range) [[unlikely]] {
+      for (std::size_t i = 0; i < len; ++i) {
+        scores[start + i] = score_with(pod_requests, *nodes[start + i]);
+      }
+      continue;
+    }
     if (least) {
-      return req > alloc ? 0 : divider.quotient((alloc - req) * kMaxNodeScore, alloc);
+      score_cpu_memory_chunk<true>(cpu_alloc.data(), cpu_req.data(), memory_alloc.data(), memory_req.data(), cpu_weight,
+                                   memory_weight, scores.subspan(start, len));
+    } else {
+      score_cpu_memory_chunk<false>(cpu_alloc.data(), cpu_req.data(), memory_alloc.data(), memory_req.data(),
+                                    cpu_weight, memory_weight, scores.subspan(start, len));
     }
-    return divider.quotient(std::min(req, alloc) * kMaxNodeScore, alloc);
-  };
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const NodeInfo& node = *nodes[i];
-    const std::int64_t cpu_alloc = node.allocatable.milli_cpu;
-    const std::int64_t memory_alloc = node.allocatable.memory;
-    std::int64_t node_score = 0;
-    std::int64_t weight_sum = 0;
-    if (cpu_alloc != 0) {
-      node_score += allocated_score(node.non_zero_milli_cpu + pod_cpu, cpu_alloc, cpu_divider) * cpu_weight;
-      weight_sum += cpu_weight;
-    }
-    if (memory_alloc != 0) {
-      node_score += allocated_score(node.non_zero_memory + pod_memory, memory_alloc, memory_divider) * memory_weight;
-      weight_sum += memory_weight;
-    }
-    scores[i] = weight_sum == 0 ? 0 : weight_divider.quotient(node_score, weight_sum);
   }
 }
 

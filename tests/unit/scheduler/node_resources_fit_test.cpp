@@ -367,8 +367,10 @@ TEST_CASE("NodeResourcesFit::create defaults and validates its args", "[schedule
 }
 
 // score_nodes (the Framework's per-cycle call) must give exactly what score() gives node by node; its
-// divisions go through a reciprocal cache, so this compares against the plain integer formula too, over
-// capacities from milli-CPU to terabytes and every utilization.
+// fast path divides through doubles, so this compares against the plain integer formula too, over
+// capacities from milli-CPU to terabytes and every utilization, quotients that are exact integers
+// (where a floating-point quotient could come out just below), capacities at and beyond 2^46 (where
+// the fast path hands over to integer arithmetic) and nodes without cpu or memory.
 TEST_CASE("score_nodes equals score and the exact integer formula", "[scheduler]") {
   base::Rng rng(7);
   for (ScoringStrategyType strategy : {ScoringStrategyType::LeastAllocated, ScoringStrategyType::MostAllocated}) {
@@ -382,12 +384,23 @@ TEST_CASE("score_nodes equals score and the exact integer formula", "[scheduler]
       PodInfo pod = pod_with({container(pod_cpu, pod_mem)});
       std::vector<NodeInfo> nodes;
       for (int i = 0; i < 200; ++i) {
-        const std::int64_t cpu = rng.uniform_int(1, 8) * 1000 * (i % 3 == 0 ? 1 : rng.uniform_int(1, 64));
-        const std::int64_t mem =
-            i % 5 == 0 ? (std::int64_t{1} << rng.uniform_int(20, 42)) : rng.uniform_int(1, 1LL << 41);
+        std::int64_t cpu = rng.uniform_int(1, 8) * 1000 * (i % 3 == 0 ? 1 : rng.uniform_int(1, 64));
+        std::int64_t mem = i % 5 == 0 ? (std::int64_t{1} << rng.uniform_int(20, 42)) : rng.uniform_int(1, 1LL << 41);
+        if (round == 3 && i % 7 == 0) {
+          mem = (std::int64_t{1} << 46) + rng.uniform_int(-2, 2);  // around the fast path's limit
+        }
+        if (round == 4 && i % 10 == 0) {
+          (i % 20 == 0 ? cpu : mem) = 0;  // a node without that resource: it is left out of the mean
+        }
         NodeInfo n = node_with(cpu, mem);
         n.non_zero_milli_cpu = rng.uniform_int(0, cpu + cpu / 4);
         n.non_zero_memory = rng.uniform_int(0, mem + mem / 4);
+        if (i % 4 == 1) {
+          // Requests that leave an exact percentage free (or used): integer quotients.
+          n.non_zero_milli_cpu =
+              std::max<std::int64_t>(0, cpu / 100 * rng.uniform_int(0, 100) - pod.non_zero_milli_cpu);
+          n.non_zero_memory = std::max<std::int64_t>(0, mem / 100 * rng.uniform_int(0, 100) - pod.non_zero_memory);
+        }
         nodes.push_back(std::move(n));
       }
       std::vector<const NodeInfo*> ptrs;
@@ -406,10 +419,54 @@ TEST_CASE("score_nodes equals score and the exact integer formula", "[scheduler]
           return strategy == ScoringStrategyType::LeastAllocated ? NodeResourcesFit::least_requested_score(req, alloc)
                                                                  : NodeResourcesFit::most_requested_score(req, alloc);
         };
-        const std::int64_t want = (one(cpu_req, n.allocatable.milli_cpu) + 3 * one(mem_req, n.allocatable.memory)) / 4;
+        const std::int64_t cpu_w = n.allocatable.milli_cpu != 0 ? 1 : 0;
+        const std::int64_t mem_w = n.allocatable.memory != 0 ? 3 : 0;
+        const std::int64_t sum =
+            one(cpu_req, n.allocatable.milli_cpu) * cpu_w + one(mem_req, n.allocatable.memory) * mem_w;
+        const std::int64_t want = cpu_w + mem_w == 0 ? 0 : sum / (cpu_w + mem_w);
+        INFO("node " << i << ": cpu " << cpu_req << "/" << n.allocatable.milli_cpu << ", memory " << mem_req << "/"
+                     << n.allocatable.memory);
         CHECK(batch[i] == want);
         CHECK(plugin.score(state, pod, n) == want);
       }
+    }
+  }
+}
+
+// filter_nodes (the walk's per-block call) must agree with filter() on every node, and leave nodes
+// already rejected by an earlier plugin alone.
+TEST_CASE("filter_nodes agrees with filter", "[scheduler]") {
+  base::Rng rng(11);
+  NodeResourcesFit plugin;
+  CycleState state;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<api::Container> containers = {container(rng.uniform_int(0, 3000), rng.uniform_int(0, 8) * kGi)};
+    if (round % 3 == 2) {
+      containers.push_back(request({{"example.com/gpu", rng.uniform_int(0, 2)}, {"ephemeral-storage", kGi}}));
+    }
+    PodInfo pod = pod_with(std::move(containers));
+    std::vector<NodeInfo> nodes;
+    for (int i = 0; i < 100; ++i) {
+      NodeInfo n = node_alloc({{"cpu", rng.uniform_int(0, 4) * 1000},
+                               {"memory", rng.uniform_int(0, 16) * kGi},
+                               {"ephemeral-storage", rng.uniform_int(0, 4) * kGi},
+                               {"example.com/gpu", rng.uniform_int(0, 2)}});
+      n.requested.milli_cpu = rng.uniform_int(0, 4000);
+      n.requested.memory = rng.uniform_int(0, 16) * kGi;
+      n.allocatable.allowed_pod_number = rng.uniform_int(0, 3);
+      nodes.push_back(std::move(n));
+    }
+    std::vector<const NodeInfo*> ptrs;
+    std::vector<std::uint8_t> pass;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      ptrs.push_back(&nodes[i]);
+      pass.push_back(i % 9 == 0 ? 0 : 1);
+    }
+    plugin.filter_nodes(state, pod, ptrs, pass);
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      INFO("node " << i);
+      const bool want = i % 9 != 0 && plugin.filter(state, pod, nodes[i]).is_success();
+      CHECK((pass[i] != 0) == want);
     }
   }
 }

@@ -118,6 +118,8 @@ struct alignas(64) NodeInfo {
   // taints) is decided without touching the Node object, a cache miss per node per pod otherwise.
   bool unschedulable = false;
   bool has_taints = false;
+  /// !images.empty(), for ImageLocality's Score (set with `images` by set_node).
+  bool has_images = false;
   /// Pods assigned or assumed to the node, in the order they were added.
   std::vector<PodInfo> pods;
   /// Sum of the requests with the non-zero defaults, for scoring.

@@ -8,6 +8,7 @@
 /// in the order they were first seen, nodes of a zone in the order they were added. Filters walk this
 /// list from the round-robin start index.
 
+#include "kubesim/base/assert.hpp"
 #include "kubesim/scheduler/framework/node_info.hpp"
 
 #include <cstdint>
@@ -37,6 +38,12 @@ class Snapshot {
   [[nodiscard]] std::size_t size() const { return order_.size(); }
   /// The node named `name`, or nullptr.
   [[nodiscard]] NodeInfo* find(std::string_view name) const;
+  /// The snapshot's own node behind a const reference it handed out (plugins see nodes as const; the
+  /// scheduler that owns the snapshot updates them).
+  NodeInfo& mutable_node(const NodeInfo& node) {
+    KUBESIM_ASSERT(node.owner.snapshot == this, "node {} is not in this snapshot", node.name());
+    return const_cast<NodeInfo&>(node);
+  }
   /// How many nodes have the (normalized) image (ImageLocality's spread factor).
   [[nodiscard]] std::int32_t num_nodes_with_image(std::string_view image) const;
   /// Nodes with at least one pod that has pod (anti-)affinity terms, and with at least one pod that has

@@ -32,7 +32,6 @@
 
 #include "kubesim/base/expected.hpp"
 #include "kubesim/scheduler/framework/framework.hpp"
-#include "kubesim/scheduler/framework/score_divider.hpp"
 
 #include <memory>
 #include <span>
