@@ -497,20 +497,26 @@ void Scheduler::schedule_one(QueuedPodInfo qp, Framework* fw) {
       Status scored = fw->run_score(state_, pod, feasible_, totals_);
       KUBESIM_ASSERT(scored.is_success(), "scoring failed: {}", scored.reasons().empty() ? "" : scored.reasons()[0]);
       // selectHost: the best total; the k-th node tied for it replaces the choice with probability 1/k.
-      std::int64_t best = totals_[0];
+      // The generator and the arrays are local for the loop: through the members the compiler would
+      // store and reload the generator's state on every draw (one per tied node), for fear of aliasing.
+      const std::span<const std::int64_t> totals(totals_);
+      const std::span<const NodeInfo* const> feasible(feasible_);
+      base::Rng rng = rng_;
+      std::int64_t best = totals[0];
       std::uint64_t ties = 1;
-      for (std::size_t i = 1; i < feasible_.size(); ++i) {
-        if (totals_[i] > best) {
-          best = totals_[i];
-          chosen = feasible_[i];
+      for (std::size_t i = 1; i < feasible.size(); ++i) {
+        if (totals[i] > best) {
+          best = totals[i];
+          chosen = feasible[i];
           ties = 1;
-        } else if (totals_[i] == best) {
+        } else if (totals[i] == best) {
           ++ties;
-          if (rng_.uniform_below(ties) == 0) {
-            chosen = feasible_[i];
+          if (rng.uniform_below(ties) == 0) {
+            chosen = feasible[i];
           }
         }
       }
+      rng_ = rng;
       result.nodes_scored = static_cast<std::int32_t>(feasible_.size());
       result.score = best;
     }

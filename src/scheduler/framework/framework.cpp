@@ -175,6 +175,7 @@ ProfileConfig merge_with_defaults(const ProfileConfig& custom) {
 base::Expected<Framework, std::string> Framework::create(const ProfileConfig& profile, const PluginRegistry& registry,
                                                          FrameworkHandle& handle) {
   Framework fw;
+  fw.handle_ = &handle;
   fw.scheduler_name_ = profile.scheduler_name;
   fw.percentage_ = profile.percentage_of_nodes_to_score;
 
@@ -427,7 +428,10 @@ Status Framework::run_pre_filter(CycleState& state, const PodInfo& pod) {
     case FilterShortcut::Kind::PassAll:
       break;
     case FilterShortcut::Kind::PassUnlessFlag:
-      active_filters_.push_back({p, shortcut.unless});
+      // No node of the snapshot has the flag (e.g. no node is tainted): nothing to call it on.
+      if (handle_->snapshot().nodes_flagged(shortcut.unless) != 0) {
+        active_filters_.push_back({p, shortcut.unless});
+      }
       break;
     }
   }

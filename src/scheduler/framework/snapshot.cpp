@@ -33,9 +33,21 @@ std::int32_t Snapshot::num_nodes_with_image(std::string_view image) const {
   return it == image_nodes_.end() ? 0 : it->second;
 }
 
-void Snapshot::count_images(const NodeInfo& n, std::int32_t delta) {
+std::int32_t Snapshot::nodes_flagged(bool NodeInfo::*flag) const {
+  for (std::size_t i = 0; i < kCountedFlags.size(); ++i) {
+    if (kCountedFlags[i] == flag) {
+      return flagged_[i];
+    }
+  }
+  return static_cast<std::int32_t>(size());
+}
+
+void Snapshot::count_node(const NodeInfo& n, std::int32_t delta) {
   for (const ImageState& img : n.images) {
     image_nodes_[img.name] += delta;
+  }
+  for (std::size_t i = 0; i < kCountedFlags.size(); ++i) {
+    flagged_[i] += n.*kCountedFlags[i] ? delta : 0;
   }
 }
 
@@ -75,9 +87,9 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
   if (it != index_.end()) {
     NodeInfo& info = *it->second;
     std::string old_zone = zone_key(*info.node);
-    count_images(info, -1);
+    count_node(info, -1);
     info.set_node(std::move(node));
-    count_images(info, +1);
+    count_node(info, +1);
     if (zone_key(*info.node) != old_zone) {
       remove_from_zone(&info);
       add_to_zone(&info);
@@ -94,7 +106,7 @@ NodeInfo& Snapshot::upsert_node(std::shared_ptr<const api::Node> node) {
   }
   info->owner.snapshot = this;
   info->set_node(std::move(node));
-  count_images(*info, +1);
+  count_node(*info, +1);
   index_.emplace(name, info);
   add_to_zone(info);
   rebuild_order();
@@ -107,7 +119,7 @@ void Snapshot::remove_node(std::string_view name) {
     return;
   }
   NodeInfo* gone = it->second;
-  count_images(*gone, -1);
+  count_node(*gone, -1);
   std::erase(with_affinity_, gone);
   std::erase(with_required_anti_affinity_, gone);
   remove_from_zone(gone);

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace kubesim::scheduler {
@@ -24,47 +25,21 @@ bool has_scalar(const Resource& r, std::string_view name) {
   return std::any_of(r.scalars.begin(), r.scalars.end(), [&](const auto& e) { return e.first == name; });
 }
 
-// balanced_score's body, inline so that the cpu+memory fast path gets it unrolled for two resources
-// (the same arithmetic on the same doubles).
-inline std::int64_t balanced_score_of(std::span<const std::int64_t> requested,
-                                      std::span<const std::int64_t> allocatable) {
-  auto fraction = [&](std::size_t i) {
-    return std::min(1.0, static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]));
-  };
-  // Two passes over the inputs instead of a vector of fractions: no allocation per node.
-  std::size_t count = 0;
-  double total = 0;
-  double first = 0;
-  double second = 0;
-  for (std::size_t i = 0; i < requested.size(); ++i) {
-    if (allocatable[i] == 0) {
-      continue;
-    }
-    const double f = fraction(i);
-    if (count == 0) {
-      first = f;
-    } else if (count == 1) {
-      second = f;
-    }
-    total += f;
-    ++count;
+// balanced_score for cpu and memory over a chunk of nodes, with selects only so that it compiles to
+// vector code: the same operations on the same doubles as balanced_score (both resources with
+// capacity: std = |f_cpu − f_memory| / 2; otherwise std = 0, as for a single fraction).
+void balanced_cpu_memory(const std::int64_t* __restrict cpu_req, const std::int64_t* __restrict cpu_alloc,
+                         const std::int64_t* __restrict memory_req, const std::int64_t* __restrict memory_alloc,
+                         std::span<std::int64_t> scores) {
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const double cpu_fraction =
+        std::min(1.0, static_cast<double>(cpu_req[i]) / static_cast<double>(cpu_alloc[i] == 0 ? 1 : cpu_alloc[i]));
+    const double memory_fraction = std::min(1.0, static_cast<double>(memory_req[i]) /
+                                                     static_cast<double>(memory_alloc[i] == 0 ? 1 : memory_alloc[i]));
+    const bool both = (cpu_alloc[i] != 0) & (memory_alloc[i] != 0);
+    const double std_dev = both ? std::abs((cpu_fraction - memory_fraction) / 2) : 0.0;
+    scores[i] = static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
   }
-  double std_dev = 0;
-  // Two resources (the common case): std = |f1 − f2| / 2, the same value the general formula gives.
-  if (count == 2) {
-    std_dev = std::abs((first - second) / 2);
-  } else if (count > 2) {
-    const double mean = total / static_cast<double>(count);
-    double sum = 0;
-    for (std::size_t i = 0; i < requested.size(); ++i) {
-      if (allocatable[i] != 0) {
-        const double f = fraction(i);
-        sum += (f - mean) * (f - mean);
-      }
-    }
-    std_dev = std::sqrt(sum / static_cast<double>(count));
-  }
-  return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
 }
 
 }  // namespace
@@ -167,13 +142,24 @@ void NodeResourcesBalancedAllocation::score_nodes(const CycleState& state, const
     requests = recomputed;
   }
   if (cpu_memory_fast_path_) {
-    // score_with without its per-resource dispatch: cpu and memory straight into balanced_score.
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const NodeInfo& node = *nodes[i];
-      const std::array<std::int64_t, 2> requested{node.requested.milli_cpu + requests[0],
-                                                  node.requested.memory + requests[1]};
-      const std::array<std::int64_t, 2> allocatable{node.allocatable.milli_cpu, node.allocatable.memory};
-      scores[i] = balanced_score_of(requested, allocatable);
+    // score_with without its per-resource dispatch: the nodes' cpu and memory numbers gathered into
+    // arrays, then scored by balanced_cpu_memory.
+    constexpr std::size_t kChunk = 64;
+    std::array<std::int64_t, kChunk> cpu_req{};
+    std::array<std::int64_t, kChunk> cpu_alloc{};
+    std::array<std::int64_t, kChunk> memory_req{};
+    std::array<std::int64_t, kChunk> memory_alloc{};
+    for (std::size_t start = 0; start < nodes.size(); start += kChunk) {
+      const std::size_t len = std::min(kChunk, nodes.size() - start);
+      for (std::size_t i = 0; i < len; ++i) {
+        const NodeInfo& node = *nodes[start + i];
+        cpu_req[i] = node.requested.milli_cpu + requests[0];
+        cpu_alloc[i] = node.allocatable.milli_cpu;
+        memory_req[i] = node.requested.memory + requests[1];
+        memory_alloc[i] = node.allocatable.memory;
+      }
+      balanced_cpu_memory(cpu_req.data(), cpu_alloc.data(), memory_req.data(), memory_alloc.data(),
+                          scores.subspan(start, len));
     }
     return;
   }
@@ -229,7 +215,43 @@ std::int64_t NodeResourcesBalancedAllocation::score_with(std::span<const std::in
 
 std::int64_t NodeResourcesBalancedAllocation::balanced_score(std::span<const std::int64_t> requested,
                                                              std::span<const std::int64_t> allocatable) {
-  return balanced_score_of(requested, allocatable);
+  auto fraction = [&](std::size_t i) {
+    return std::min(1.0, static_cast<double>(requested[i]) / static_cast<double>(allocatable[i]));
+  };
+  // Two passes over the inputs instead of a vector of fractions: no allocation per node.
+  std::size_t count = 0;
+  double total = 0;
+  double first = 0;
+  double second = 0;
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    if (allocatable[i] == 0) {
+      continue;
+    }
+    const double f = fraction(i);
+    if (count == 0) {
+      first = f;
+    } else if (count == 1) {
+      second = f;
+    }
+    total += f;
+    ++count;
+  }
+  double std_dev = 0;
+  // Two resources (the common case): std = |f1 − f2| / 2, the same value the general formula gives.
+  if (count == 2) {
+    std_dev = std::abs((first - second) / 2);
+  } else if (count > 2) {
+    const double mean = total / static_cast<double>(count);
+    double sum = 0;
+    for (std::size_t i = 0; i < requested.size(); ++i) {
+      if (allocatable[i] != 0) {
+        const double f = fraction(i);
+        sum += (f - mean) * (f - mean);
+      }
+    }
+    std_dev = std::sqrt(sum / static_cast<double>(count));
+  }
+  return static_cast<std::int64_t>((1 - std_dev) * static_cast<double>(kMaxNodeScore));
 }
 
 }  // namespace kubesim::scheduler

@@ -223,6 +223,7 @@ class Framework {
     ScorePlugin* plugin;
     std::int64_t weight;
   };
+  const FrameworkHandle* handle_ = nullptr;
   std::string scheduler_name_;
   std::optional<std::int32_t> percentage_;
   std::vector<std::unique_ptr<Plugin>> owned_;

@@ -11,6 +11,7 @@
 #include "kubesim/base/assert.hpp"
 #include "kubesim/scheduler/framework/node_info.hpp"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -44,6 +45,9 @@ class Snapshot {
     KUBESIM_ASSERT(node.owner.snapshot == this, "node {} is not in this snapshot", node.name());
     return const_cast<NodeInfo&>(node);
   }
+  /// How many nodes have the NodeInfo flag set (unschedulable, has_taints, has_images); for any other
+  /// member, the node count (not counted: assume every node may have it).
+  [[nodiscard]] std::int32_t nodes_flagged(bool NodeInfo::*flag) const;
   /// How many nodes have the (normalized) image (ImageLocality's spread factor).
   [[nodiscard]] std::int32_t num_nodes_with_image(std::string_view image) const;
   /// Nodes with at least one pod that has pod (anti-)affinity terms, and with at least one pod that has
@@ -64,7 +68,8 @@ class Snapshot {
 
  private:
   void rebuild_order();
-  void count_images(const NodeInfo& n, std::int32_t delta);
+  /// Adds (+1) or removes (-1) the node's images and flags to or from the counts.
+  void count_node(const NodeInfo& n, std::int32_t delta);
   void add_to_zone(NodeInfo* n);
   void remove_from_zone(NodeInfo* n);
 
@@ -85,6 +90,10 @@ class Snapshot {
   std::vector<std::string> zones_;
   std::vector<std::vector<NodeInfo*>> zone_nodes_;
   std::map<std::string, std::int32_t, std::less<>> image_nodes_;
+  // nodes_flagged(): the flags FilterShortcut::PassUnlessFlag and the Score fast paths look at.
+  static constexpr std::array<bool NodeInfo::*, 3> kCountedFlags = {&NodeInfo::unschedulable, &NodeInfo::has_taints,
+                                                                    &NodeInfo::has_images};
+  std::array<std::int32_t, kCountedFlags.size()> flagged_{};
   std::vector<NodeInfo*> with_affinity_;
   std::vector<NodeInfo*> with_required_anti_affinity_;
 };
