@@ -172,16 +172,15 @@ void Scheduler::assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const Po
   result.node = node.name();
   const std::string key = key_of(*qp.pod);
   // assume(): the pod no longer needs its nomination, and the cache counts it on the node before the
-  // binding is confirmed, so the next cycle already sees the room it takes. As upstream, the assumed
-  // pod is a copy with spec.nodeName set, and Reserve and Bind get it; its PodInfo is this cycle's
-  // (requests and affinity terms do not depend on the node).
+  // binding is confirmed, so the next cycle already sees the room it takes. Upstream caches a deep copy
+  // of the pod with spec.nodeName set and hands that to Reserve and Bind; kubesim caches this cycle's
+  // PodInfo (the pending object) under the node's name instead, saving the copy (about a tenth of a
+  // cycle): nothing reads a cached pod's nodeName (the NodeInfo it is on says where it is, the
+  // Assigned record which node that is), and the bound object replaces it when the watch confirms
+  // the binding.
   delete_nominated(key);
-  auto assumed_pod = std::make_shared<api::Pod>(*qp.pod);
-  assumed_pod->spec.node_name = result.node;
-  PodInfo assumed = pod;
-  assumed.pod = std::move(assumed_pod);
-  add_assigned(key, assumed, true, &snapshot_.mutable_node(node));
-  Status reserved = fw.run_reserve(state_, assumed, result.node);
+  add_assigned(key, pod, true, result.node, &snapshot_.mutable_node(node));
+  Status reserved = fw.run_reserve(state_, pod, result.node);
   if (!reserved.is_success()) {
     remove_assigned(key);
     result.message = reserved.reasons().empty() ? std::string("reserve failed") : reserved.reasons().front();
@@ -193,7 +192,7 @@ void Scheduler::assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const Po
   std::uint64_t tag = next_bind_tag_++;
   pending_binds_.emplace(tag, PendingBind{qp, key, result.node, &fw});
   current_bind_tag_ = tag;
-  fw.run_bind(assumed, result.node);
+  fw.run_bind(pod, result.node);
 }
 
 }  // namespace kubesim::scheduler

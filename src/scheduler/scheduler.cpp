@@ -163,16 +163,17 @@ void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
 // --- cache ----------------------------------------------------------------------------------------
 
 void Scheduler::add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed) {
-  add_assigned(key_of(*pod), PodInfo::from(pod), assumed, nullptr);
+  add_assigned(key_of(*pod), PodInfo::from(pod), assumed, pod->spec.node_name, nullptr);
 }
 
-void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed, NodeInfo* node) {
-  const api::Pod& pod = info.get();
+void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed, const std::string& node_name,
+                             NodeInfo* node) {
+  const std::string& uid = info.get().metadata.uid;
   auto [it, inserted] = assigned_.try_emplace(key);
   if (!inserted) {
     // Confirmation of an assumed pod, or an update of a bound one: refresh the cached object.
     it->second.assumed = assumed;
-    std::string old_uid = std::exchange(it->second.uid, pod.metadata.uid);
+    std::string old_uid = std::exchange(it->second.uid, uid);
     if (NodeInfo* on = snapshot_.find(it->second.node)) {
       if (on->remove_pod(old_uid)) {
         on->add_pod(std::move(info));
@@ -180,15 +181,15 @@ void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed,
     }
     return;
   }
-  it->second = Assigned{pod.spec.node_name, pod.metadata.uid, assumed};
+  it->second = Assigned{node_name, uid, assumed};
   if (node == nullptr) {
-    node = snapshot_.find(pod.spec.node_name);
+    node = snapshot_.find(node_name);
   }
   if (node != nullptr) {
     node->add_pod(std::move(info));
   } else {
     // Bound to a node the cache has not seen yet: remember it and account for it when the node appears.
-    pending_node_pods_[pod.spec.node_name].push_back(info.pod);
+    pending_node_pods_[node_name].push_back(info.pod);
   }
 }
 

@@ -120,7 +120,8 @@ struct alignas(64) NodeInfo {
   bool has_taints = false;
   /// !images.empty(), for ImageLocality's Score (set with `images` by set_node).
   bool has_images = false;
-  /// Pods assigned or assumed to the node, in the order they were added.
+  /// Pods assigned or assumed to the node, in the order they were added. An assumed pod's object is
+  /// the pending pod (spec.nodeName empty) until the binding is confirmed: the node is this NodeInfo.
   std::vector<PodInfo> pods;
   /// Sum of the requests with the non-zero defaults, for scoring.
   std::int64_t non_zero_milli_cpu = 0;
