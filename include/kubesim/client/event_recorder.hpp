@@ -20,10 +20,10 @@
 
 #include <cstdint>
 #include <list>
-#include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace kubesim::client {
 
@@ -60,7 +60,9 @@ template <class V> class LruCache {
  private:
   std::size_t capacity_;
   std::list<std::string> order_;  // most recently used first
-  std::map<std::string, std::pair<V, std::list<std::string>::iterator>> map_;
+  // Hashed, not ordered: the keys are long and share long prefixes (component, host, kind, namespace),
+  // which made every tree step a long memcmp. Never iterated, so its order cannot reach the output.
+  std::unordered_map<std::string, std::pair<V, std::list<std::string>::iterator>> map_;
 };
 
 /// The involvedObject reference for any stored object.

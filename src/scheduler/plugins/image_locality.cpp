@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace kubesim::scheduler {
 namespace {
@@ -27,18 +28,33 @@ std::int64_t ImageLocality::sum_image_scores(const NodeInfo& node, const api::Po
   if (!node.has_images) {
     return 0;  // nothing cached here: skip building normalized names
   }
+  return sum_wanted(node, wanted_images(spec, snapshot));
+}
+
+std::vector<ImageLocality::WantedImage> ImageLocality::wanted_images(const api::PodSpec& spec,
+                                                                     const Snapshot& snapshot) {
   const auto total_nodes = static_cast<double>(snapshot.size());
-  std::int64_t sum = 0;
+  std::vector<WantedImage> out;
+  out.reserve(spec.init_containers.size() + spec.containers.size());
   auto add = [&](const api::Container& c) {
-    const std::string image = normalized_image_name(c.image);
-    if (const ImageState* state = find_image(node, image)) {
-      // scaledImageScore: the image size scaled by the fraction of nodes that have it.
-      const double spread = static_cast<double>(snapshot.num_nodes_with_image(image)) / total_nodes;
-      sum += static_cast<std::int64_t>(static_cast<double>(state->size_bytes) * spread);
-    }
+    std::string image = normalized_image_name(c.image);
+    // scaledImageScore's spread: the fraction of nodes that have the image.
+    const double spread = static_cast<double>(snapshot.num_nodes_with_image(image)) / total_nodes;
+    out.push_back(WantedImage{std::move(image), spread});
   };
   std::for_each(spec.init_containers.begin(), spec.init_containers.end(), add);
   std::for_each(spec.containers.begin(), spec.containers.end(), add);
+  return out;
+}
+
+std::int64_t ImageLocality::sum_wanted(const NodeInfo& node, std::span<const WantedImage> wanted) {
+  std::int64_t sum = 0;
+  for (const WantedImage& w : wanted) {
+    if (const ImageState* state = find_image(node, w.name)) {
+      // scaledImageScore: the image size scaled by the fraction of nodes that have it.
+      sum += static_cast<std::int64_t>(static_cast<double>(state->size_bytes) * w.spread);
+    }
+  }
   return sum;
 }
 
@@ -65,11 +81,21 @@ void ImageLocality::score_nodes(const CycleState& /*state*/, const PodInfo& pod,
   const auto num_containers = static_cast<std::int64_t>(spec.init_containers.size() + spec.containers.size());
   // sum_image_scores is 0 on a node without images.
   const std::int64_t without_images = calculate_priority(0, num_containers);
-  const Snapshot& snapshot = handle_.snapshot();
+  // The pod's normalized image names and their spread are the same on every node: computed once per
+  // call, not per node.
+  std::vector<WantedImage> wanted;
+  bool computed = false;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeInfo& node = *nodes[i];
-    scores[i] =
-        !node.has_images ? without_images : calculate_priority(sum_image_scores(node, spec, snapshot), num_containers);
+    if (!node.has_images) {
+      scores[i] = without_images;
+      continue;
+    }
+    if (!computed) {
+      wanted = wanted_images(spec, handle_.snapshot());
+      computed = true;
+    }
+    scores[i] = calculate_priority(sum_wanted(node, wanted), num_containers);
   }
 }
 

@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kubesim::scheduler {
 
@@ -53,6 +54,15 @@ class ImageLocality final : public ScorePlugin {
   static std::int64_t calculate_priority(std::int64_t sum, std::int64_t num_containers);
 
  private:
+  /// One of the pod's images: its normalized name and the fraction of nodes that have it.
+  struct WantedImage {
+    std::string name;
+    double spread = 0;
+  };
+  static std::vector<WantedImage> wanted_images(const api::PodSpec& spec, const Snapshot& snapshot);
+  /// sum_image_scores with the pod's images prepared by wanted_images.
+  static std::int64_t sum_wanted(const NodeInfo& node, std::span<const WantedImage> wanted);
+
   const FrameworkHandle& handle_;
 };
 
