@@ -226,6 +226,20 @@ void NodeLifecycleController::record_node_event(const api::Node& node, std::stri
 
 bool NodeLifecycleController::send_taint_swap(const api::Node& node, TaintSwap swap) {
   // SwapNodeControllerTaint: AddOrUpdateTaintOnNode then RemoveTaintOffNode, in one conditional write.
+  // Most calls change nothing (every healthy node is "marked reachable" on every monitor pass): find
+  // that out before copying the Node, whose status (images, conditions) is large.
+  auto same = [](const api::Taint& a, const api::Taint& b) { return a.key == b.key && a.effect == b.effect; };
+  const std::vector<api::Taint>& current = node.spec.taints;
+  const bool removes = std::any_of(swap.remove.begin(), swap.remove.end(), [&](const api::Taint& t) {
+    return std::any_of(current.begin(), current.end(), [&](const api::Taint& c) { return same(c, t); });
+  });
+  const bool adds = std::any_of(swap.add.begin(), swap.add.end(), [&](const api::Taint& t) {
+    auto it = std::find_if(current.begin(), current.end(), [&](const api::Taint& c) { return same(c, t); });
+    return it == current.end() || it->value != t.value;
+  });
+  if (!removes && !adds) {
+    return false;
+  }
   api::Node next = node;
   bool changed = false;
   for (const api::Taint& t : swap.remove) {
