@@ -179,7 +179,7 @@ void Scheduler::assume_and_bind(const QueuedPodInfo& qp, Framework& fw, const Po
   // Assigned record which node that is), and the bound object replaces it when the watch confirms
   // the binding.
   delete_nominated(key);
-  add_assigned(key, pod, true, result.node, &snapshot_.mutable_node(node));
+  add_assigned(key, pod, true, result.node);
   Status reserved = fw.run_reserve(state_, pod, result.node);
   if (!reserved.is_success()) {
     remove_assigned(key);

@@ -163,11 +163,10 @@ void Scheduler::handle_watch(std::uint32_t target, std::uint32_t slot) {
 // --- cache ----------------------------------------------------------------------------------------
 
 void Scheduler::add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed) {
-  add_assigned(key_of(*pod), PodInfo::from(pod), assumed, pod->spec.node_name, nullptr);
+  add_assigned(key_of(*pod), PodInfo::from(pod), assumed, pod->spec.node_name);
 }
 
-void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed, const std::string& node_name,
-                             NodeInfo* node) {
+void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed, const std::string& node_name) {
   const std::string& uid = info.get().metadata.uid;
   auto [it, inserted] = assigned_.try_emplace(key);
   if (!inserted) {
@@ -182,10 +181,7 @@ void Scheduler::add_assigned(const std::string& key, PodInfo info, bool assumed,
     return;
   }
   it->second = Assigned{node_name, uid, assumed};
-  if (node == nullptr) {
-    node = snapshot_.find(node_name);
-  }
-  if (node != nullptr) {
+  if (NodeInfo* node = snapshot_.find(node_name)) {
     node->add_pod(std::move(info));
   } else {
     // Bound to a node the cache has not seen yet: remember it and account for it when the node appears.
@@ -554,12 +550,11 @@ Scheduler::WalkResult Scheduler::find_feasible_nodes(const PodInfo& pod, std::in
     for (std::uint32_t j = 0; j < len; ++j, at = at + 1 == n ? 0 : at + 1) {
       block[j] = nodes[at];
     }
-    // Start loading the next block's NodeInfos (their first two cache lines, see NodeInfo) while this
-    // block is filtered: the walk moves on by hundreds of nodes per cycle, so they are rarely cached.
+    // Start loading the next block's NodeInfos while this block is filtered: the walk moves on by hundreds of nodes per
+    // cycle, so they are rarely cached.
     for (std::uint32_t j = 0, ahead = at; j < kBlock && done + len + j < n;
          ++j, ahead = ahead + 1 == n ? 0 : ahead + 1) {
-      __builtin_prefetch(nodes[ahead]);
-      __builtin_prefetch(reinterpret_cast<const char*>(nodes[ahead]) + 64);
+      prefetch_hot_fields(nodes[ahead]);
     }
     done += len;
     current_fw_->run_filter_block(state_, pod, std::span(block.data(), len), std::span(pass.data(), len));

@@ -137,9 +137,8 @@ class Scheduler final : public FrameworkHandle {
   void enqueue(const std::shared_ptr<const api::Pod>& pod, bool added);
   void add_assigned(const std::shared_ptr<const api::Pod>& pod, bool assumed);
   /// The same with the pod's key ("ns/name"), PodInfo and node name already at hand (the assume path
-  /// caches the pending pod, whose spec.nodeName is still empty), and the node when the caller has it
-  /// (nullptr: looked up by name).
-  void add_assigned(const std::string& key, PodInfo info, bool assumed, const std::string& node_name, NodeInfo* node);
+  /// caches the pending pod, whose spec.nodeName is still empty).
+  void add_assigned(const std::string& key, PodInfo info, bool assumed, const std::string& node_name);
   void remove_assigned(const std::string& key);
   void record_unschedulable(const QueuedPodInfo& qp, const std::string& message);
   /// One pod's scheduling attempt with its profile's framework (upstream scheduleOne, without the pop).

@@ -523,8 +523,7 @@ Status Framework::run_score(CycleState& state, const PodInfo& pod, std::span<con
   for (std::size_t b = 0; b < n; b += kBlock) {
     const std::size_t len = std::min(kBlock, n - b);
     for (std::size_t i = b + kBlock; i < std::min(n, b + 2 * kBlock); ++i) {
-      __builtin_prefetch(nodes[i]);
-      __builtin_prefetch(reinterpret_cast<const char*>(nodes[i]) + 64);
+      prefetch_hot_fields(nodes[i]);  // the next block's, while this one is scored
     }
     for (std::size_t k = 0; k < active_scores_.size(); ++k) {
       active_scores_[k].plugin->score_nodes(state, pod, nodes.subspan(b, len), all.subspan(k * n + b, len));

@@ -56,7 +56,6 @@ TEST_CASE("Snapshot counts the nodes with each NodeInfo flag", "[scheduler]") {
   s.upsert_node(node("n2"));
   CHECK(s.nodes_flagged(&NodeInfo::unschedulable) == 0);
   CHECK(s.nodes_flagged(&NodeInfo::has_taints) == 0);
-  CHECK(s.nodes_flagged(&NodeInfo::has_images) == 0);
 
   auto cordoned = node("n1");
   cordoned->spec.unschedulable = true;
@@ -65,13 +64,15 @@ TEST_CASE("Snapshot counts the nodes with each NodeInfo flag", "[scheduler]") {
   s.upsert_node(cordoned);  // an update: counted once, not twice
   CHECK(s.nodes_flagged(&NodeInfo::unschedulable) == 1);
   CHECK(s.nodes_flagged(&NodeInfo::has_taints) == 1);
-  CHECK(s.nodes_flagged(&NodeInfo::has_images) == 1);
+  CHECK(s.nodes_flagged(&NodeInfo::has_images) == 2);  // not counted: every node
+  CHECK(s.find("n1")->has_images);
   CHECK(s.num_nodes_with_image("nginx:1.27") == 1);
 
   s.upsert_node(node("n1"));  // uncordoned, untainted, no images
   CHECK(s.nodes_flagged(&NodeInfo::unschedulable) == 0);
   CHECK(s.nodes_flagged(&NodeInfo::has_taints) == 0);
-  CHECK(s.nodes_flagged(&NodeInfo::has_images) == 0);
+  CHECK_FALSE(s.find("n1")->has_images);
+  CHECK(s.num_nodes_with_image("nginx:1.27") == 0);
 
   s.upsert_node(cordoned);
   s.remove_node("n1");
@@ -79,5 +80,5 @@ TEST_CASE("Snapshot counts the nodes with each NodeInfo flag", "[scheduler]") {
   CHECK(s.nodes_flagged(&NodeInfo::has_taints) == 0);
   CHECK(s.num_nodes_with_image("nginx:1.27") == 0);
   // A flag the snapshot does not count: every node may have it.
-  CHECK(s.nodes_flagged(nullptr) == 1);
+  CHECK(s.nodes_flagged(&NodeInfo::has_images) == 1);
 }

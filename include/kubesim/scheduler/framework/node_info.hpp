@@ -151,6 +151,14 @@ struct alignas(64) NodeInfo {
   SnapshotLink owner;
 };
 
+/// Asks the CPU to start loading the NodeInfo fields Filter and Score read (its first two cache lines,
+/// see NodeInfo), for loops that know which nodes come next.
+inline void prefetch_hot_fields(const NodeInfo* node) {
+  const char* p = reinterpret_cast<const char*>(node);
+  __builtin_prefetch(p);
+  __builtin_prefetch(p + 64);
+}
+
 /// The host ports a pod asks for (containers' ports with hostPort > 0), as NodePorts sees them.
 std::vector<HostPort> host_ports_of(const api::PodSpec& spec);
 

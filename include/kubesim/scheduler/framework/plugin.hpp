@@ -78,7 +78,8 @@ class PreFilterPlugin : public virtual Plugin {
 /// Success (a kubesim optimization with no upstream counterpart; no decision changes): on every node
 /// for this pod (PassAll), or on every node whose NodeInfo flag `unless` is false (PassUnlessFlag, for
 /// plugins that look at nothing else first, such as NodeUnschedulable with NodeInfo::unschedulable).
-/// The Framework then tests the flag itself instead of making a virtual call per node.
+/// The Framework then tests the flag itself instead of making a virtual call per node, and does not run
+/// the plugin at all in a cycle where no node of the snapshot has the flag (Snapshot::nodes_flagged).
 struct FilterShortcut {
   enum class Kind : std::uint8_t { Call, PassAll, PassUnlessFlag };
   Kind kind = Kind::Call;

@@ -8,7 +8,6 @@
 /// in the order they were first seen, nodes of a zone in the order they were added. Filters walk this
 /// list from the round-robin start index.
 
-#include "kubesim/base/assert.hpp"
 #include "kubesim/scheduler/framework/node_info.hpp"
 
 #include <array>
@@ -39,14 +38,9 @@ class Snapshot {
   [[nodiscard]] std::size_t size() const { return order_.size(); }
   /// The node named `name`, or nullptr.
   [[nodiscard]] NodeInfo* find(std::string_view name) const;
-  /// The snapshot's own node behind a const reference it handed out (plugins see nodes as const; the
-  /// scheduler that owns the snapshot updates them).
-  NodeInfo& mutable_node(const NodeInfo& node) {
-    KUBESIM_ASSERT(node.owner.snapshot == this, "node {} is not in this snapshot", node.name());
-    return const_cast<NodeInfo&>(node);
-  }
-  /// How many nodes have the NodeInfo flag set (unschedulable, has_taints, has_images); for any other
-  /// member, the node count (not counted: assume every node may have it).
+  /// How many nodes have the NodeInfo flag set (unschedulable or has_taints, the flags of
+  /// FilterShortcut::PassUnlessFlag); for any other member, the node count (not counted: assume every
+  /// node may have it).
   [[nodiscard]] std::int32_t nodes_flagged(bool NodeInfo::*flag) const;
   /// How many nodes have the (normalized) image (ImageLocality's spread factor).
   [[nodiscard]] std::int32_t num_nodes_with_image(std::string_view image) const;
@@ -90,9 +84,8 @@ class Snapshot {
   std::vector<std::string> zones_;
   std::vector<std::vector<NodeInfo*>> zone_nodes_;
   std::map<std::string, std::int32_t, std::less<>> image_nodes_;
-  // nodes_flagged(): the flags FilterShortcut::PassUnlessFlag and the Score fast paths look at.
-  static constexpr std::array<bool NodeInfo::*, 3> kCountedFlags = {&NodeInfo::unschedulable, &NodeInfo::has_taints,
-                                                                    &NodeInfo::has_images};
+  // nodes_flagged(): the flags the default profile's PassUnlessFlag filters look at.
+  static constexpr std::array<bool NodeInfo::*, 2> kCountedFlags = {&NodeInfo::unschedulable, &NodeInfo::has_taints};
   std::array<std::int32_t, kCountedFlags.size()> flagged_{};
   std::vector<NodeInfo*> with_affinity_;
   std::vector<NodeInfo*> with_required_anti_affinity_;
